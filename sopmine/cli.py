@@ -1,0 +1,180 @@
+"""The ``sopmine`` command line: thin Typer commands over the Python API.
+
+Errors that sopmine raises on purpose are printed as ``error: ...`` lines on stderr with exit
+code 1; anything else is a bug, printed as one line (exit 70) unless ``SOPMINE_DEBUG=1`` asks
+for the traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sopmine._version import __version__
+from sopmine.errors import SopmineError, SopModelError
+from sopmine.sop import SopModel, list_sops, load_sop, read_sop_file
+from sopmine.sop.flow import enumerate_paths, service_target_minutes
+from sopmine.sop.render import to_dot, to_mermaid
+
+app = typer.Typer(
+    name="sopmine",
+    help="Process mining and SLA compliance for DPMPTSP licensing offices.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+sop_app = typer.Typer(
+    help="Reference SOP models: validate, list, show, graph.", no_args_is_help=True
+)
+app.add_typer(sop_app, name="sop")
+
+out = Console()
+err = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"sopmine {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """sopmine: check licensing cases against their SOP, in Indonesian working time."""
+
+
+@sop_app.command("validate")
+def sop_validate(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Model files; default: every model sopmine can find."),
+    ] = None,
+) -> None:
+    """Check SOP model files; every problem is printed as file:line: message."""
+    files = list(paths) if paths else list_sops()
+    if not files:
+        raise SopmineError("no SOP model files found: give paths, or run where sop_models/ is")
+    table = Table("file", "id", "steps", "paths", "status", title="SOP models")
+    failed = 0
+    for path in files:
+        try:
+            model = read_sop_file(path)
+        except SopModelError as exc:
+            failed += 1
+            table.add_row(str(path), "", "", "", "[red]invalid[/]")
+            for problem in exc.problems:
+                err.print(f"[red]error:[/] {problem}", highlight=False, soft_wrap=True)
+            continue
+        n_paths = sum(1 for _ in enumerate_paths(model))
+        table.add_row(str(path), model.id, str(len(model.steps)), str(n_paths), "[green]ok[/]")
+    out.print(table)
+    if failed:
+        raise typer.Exit(1)
+
+
+@sop_app.command("list")
+def sop_list() -> None:
+    """List the SOP models sopmine can find, with their office and application."""
+    table = Table("id", "service", "office", "time zone", "application", "steps", "file")
+    for path in list_sops():
+        model = read_sop_file(path)
+        table.add_row(
+            model.id,
+            model.service,
+            model.office.regency,
+            model.office.timezone,
+            model.application or "-",
+            str(len(model.steps)),
+            str(path),
+        )
+    out.print(table)
+
+
+@sop_app.command("show")
+def sop_show(model_id: Annotated[str, typer.Argument(help="Model id or path.")]) -> None:
+    """Show a model as a table: step, actor, Waktu, output, and its flow."""
+    model = load_sop(model_id)
+    out.print(_header(model))
+    out.print(_steps_table(model))
+    for line in _flow_lines(model):
+        out.print(line, highlight=False)
+
+
+def _header(model: SopModel) -> str:
+    office = model.office
+    lines = [
+        f"[bold]{model.title}[/] ([cyan]{model.id}[/])",
+        f"{office.name} — {office.regency}, {office.province} ({office.timezone})",
+        f"Aplikasi: {model.application or '-'}   Nomor SOP: {model.sop_number or '-'}",
+    ]
+    return "\n".join(lines)
+
+
+def _steps_table(model: SopModel) -> Table:
+    table = Table("No", "Langkah", "Pelaksana", "Waktu", "Output", show_lines=False)
+    for step in sorted(model.steps, key=lambda s: s.number):
+        actor = model.actor(step.actor).name + (" [dim](inferred)[/]" if step.inferred else "")
+        table.add_row(str(step.number), step.name, actor, str(step.waktu), step.output)
+    return table
+
+
+def _flow_lines(model: SopModel) -> list[str]:
+    number = {s.id: s.number for s in model.steps}
+    main_path = next(p for p, outcome in enumerate_paths(model) if outcome == "issued")
+    target_days = service_target_minutes(model, main_path) / model.calendar.minutes_per_day
+    lines = [
+        f"Waktu layanan dihitung sejak langkah {number[model.sla.clock_start]}; "
+        f"target jalur utama: {target_days:g} hari kerja"
+    ]
+    for edge in model.edges:
+        if edge.kind == "sequence" and edge.outcome in (None, "issued"):
+            continue
+        target = f"selesai ({edge.outcome})" if edge.target is None else str(number[edge.target])
+        label = f" [{edge.label}]" if edge.label else ""
+        lines.append(f"  {number[edge.source]} -> {target}{label} ({edge.kind})")
+    for pair in model.sla.segregation_of_duties:
+        lines.append(f"  four-eyes: {number[pair.first]} ≠ {number[pair.second]} — {pair.reason}")
+    return lines
+
+
+@sop_app.command("graph")
+def sop_graph(
+    model_id: Annotated[str, typer.Argument(help="Model id or path.")],
+    fmt: Annotated[
+        Literal["dot", "mermaid"], typer.Option("--format", "-f", help="Diagram language.")
+    ] = "dot",
+) -> None:
+    """Print the model's flow as Graphviz DOT or Mermaid text."""
+    model = load_sop(model_id)
+    sys.stdout.write(to_dot(model) if fmt == "dot" else to_mermaid(model))
+
+
+def main() -> None:
+    """Entry point of the ``sopmine`` command."""
+    try:
+        app(prog_name="sopmine")
+    except SopmineError as exc:
+        for line in str(exc).splitlines():
+            err.print(f"[red]error:[/] {line.strip()}", highlight=False, soft_wrap=True)
+        raise SystemExit(1) from None
+    except Exception as exc:
+        if os.environ.get("SOPMINE_DEBUG"):
+            raise
+        err.print(
+            f"[red]internal error:[/] {type(exc).__name__}: {exc} "
+            "(a bug in sopmine; rerun with SOPMINE_DEBUG=1 for the traceback)",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise SystemExit(70) from None

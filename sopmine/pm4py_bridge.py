@@ -1,0 +1,134 @@
+"""The one module of sopmine that uses pm4py (AGPL-3.0), so the dependency stays visible.
+
+An SOP model becomes an accepting Petri net whose language is exactly the model's paths: a
+state machine with one place per step that has successors (``done:<step>``), a ``source`` and
+a ``sink`` place, and one transition per flow edge, labelled with the step it enters. A step
+entered from several predecessors therefore has several transitions with the same label;
+pm4py's alignments handle duplicate labels, and no silent transitions are needed, so the
+alignment cost counts only log and model moves.
+
+pm4py is imported inside the functions: importing it takes seconds, and most commands never
+need it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from sopmine.errors import SopmineError
+
+if TYPE_CHECKING:
+    from sopmine.sop.model import SopModel
+
+__all__ = ["AcceptingNet", "Alignment", "align_traces", "to_petri_net"]
+
+
+@dataclass(frozen=True)
+class AcceptingNet:
+    """A pm4py Petri net with its initial and final markings."""
+
+    net: Any
+    initial_marking: Any
+    final_marking: Any
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """pm4py's optimal alignment of one trace: fitness, cost and the moves (log, model)."""
+
+    fitness: float
+    cost: float
+    moves: tuple[tuple[str, str], ...]
+
+
+def to_petri_net(model: SopModel) -> AcceptingNet:
+    """The model as an accepting Petri net (pm4py objects) whose language is its paths.
+
+    >>> from sopmine import load_sop
+    >>> anet = to_petri_net(load_sop("rohil_izin_insidentil"))
+    >>> sorted({t.label for t in anet.net.transitions})[:2]
+    ['entri_data', 'pemeriksaan_berkas']
+    """
+    from pm4py.objects.petri_net.obj import Marking, PetriNet
+    from pm4py.objects.petri_net.utils.petri_utils import add_arc_from_to
+
+    net = PetriNet(f"sop:{model.id}")
+    places: dict[str, PetriNet.Place] = {}
+
+    def place(name: str) -> PetriNet.Place:
+        if name not in places:
+            places[name] = PetriNet.Place(name)
+            net.places.add(places[name])
+        return places[name]
+
+    source, sink = place("source"), place("sink")
+    for before, step_id in _entries(model):
+        for after in _exits(model, step_id):
+            transition = PetriNet.Transition(f"{before}>{step_id}>{after}", step_id)
+            net.transitions.add(transition)
+            add_arc_from_to(place(before), transition, net)
+            add_arc_from_to(transition, place(after), net)
+    return AcceptingNet(net, Marking({source: 1}), Marking({sink: 1}))
+
+
+def _entries(model: SopModel) -> list[tuple[str, str]]:
+    """(place before, step) for the start step and for every edge into a step."""
+    entries = [("source", model.start)]
+    entries += [(f"done:{e.source}", e.target) for e in model.edges if e.target is not None]
+    return entries
+
+
+def _exits(model: SopModel, step_id: str) -> list[str]:
+    """The places a step's transition can put its token in: ``sink`` and/or ``done:<step>``."""
+    targets = {e.target for e in model.edges if e.source == step_id}
+    exits = ["sink"] if None in targets else []
+    return exits + ([f"done:{step_id}"] if targets - {None} else [])
+
+
+def align_traces(traces: Sequence[Sequence[str]], model: SopModel) -> list[Alignment]:
+    """pm4py's optimal alignments (standard costs) of step-id traces against the model's net.
+
+    >>> from sopmine import load_sop
+    >>> model = load_sop("rohil_izin_insidentil")
+    >>> path = [s.id for s in model.steps]
+    >>> [a.fitness for a in align_traces([path, path[:1] + path[2:]], model)][0]
+    1.0
+    """
+    import pm4py
+    from pm4py.util import constants
+
+    constants.SHOW_PROGRESS_BAR = False  # a progress bar per call would clutter CLI and notebooks
+    if any(len(trace) == 0 for trace in traces):
+        raise SopmineError("align_traces needs non-empty traces: a case without events has none")
+    anet = to_petri_net(model)
+    frame = _as_event_frame(traces)
+    results = pm4py.conformance_diagnostics_alignments(
+        frame,
+        anet.net,
+        anet.initial_marking,
+        anet.final_marking,
+        activity_key="concept:name",
+        case_id_key="case:concept:name",
+        timestamp_key="time:timestamp",
+    )
+    return [
+        Alignment(
+            fitness=float(r["fitness"]),
+            cost=float(r["cost"]),
+            moves=tuple((str(log), str(mod)) for log, mod in r["alignment"]),
+        )
+        for r in results
+    ]
+
+
+def _as_event_frame(traces: Sequence[Sequence[str]]) -> pd.DataFrame:
+    rows = [
+        (f"{i:08d}", activity, pd.Timestamp("2000-01-01") + pd.Timedelta(seconds=j))
+        for i, trace in enumerate(traces)
+        for j, activity in enumerate(trace)
+    ]
+    return pd.DataFrame(rows, columns=["case:concept:name", "concept:name", "time:timestamp"])

@@ -1,0 +1,24 @@
+"""Reference SOP models: the data classes, loading and validating YAML files, the flow graph."""
+
+from sopmine.sop.flow import enumerate_paths
+from sopmine.sop.loader import parse_sop, read_sop_file
+from sopmine.sop.model import Actor, Edge, Next, Office, Sla, SodPair, SopModel, Step, Waktu
+from sopmine.sop.registry import bundled_model_dir, list_sops, load_sop
+
+__all__ = [
+    "Actor",
+    "Edge",
+    "Next",
+    "Office",
+    "Sla",
+    "SodPair",
+    "SopModel",
+    "Step",
+    "Waktu",
+    "bundled_model_dir",
+    "enumerate_paths",
+    "list_sops",
+    "load_sop",
+    "parse_sop",
+    "read_sop_file",
+]
