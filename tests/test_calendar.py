@@ -8,7 +8,6 @@ Fri 20, Mon 23, Tue 24; national holidays Thu 19, Sat 21, Sun 22).
 from __future__ import annotations
 
 import datetime as dt
-import doctest
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,7 +16,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import sopmine.calendar
 from sopmine.calendar import Instants, OfficeCalendar
 from sopmine.errors import CalendarError
 
@@ -286,12 +284,6 @@ def test_defaults() -> None:
 def test_bad_configuration_names_the_bad_value(kwargs: dict[str, object], named: str) -> None:
     with pytest.raises(CalendarError, match=named):
         OfficeCalendar(**kwargs)  # type: ignore[arg-type]
-
-
-def test_docstring_examples_run() -> None:
-    result = doctest.testmod(sopmine.calendar, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0
-    assert result.failed == 0
 
 
 # -- vectorised results against a slow, obviously-correct reference ----------------------------
