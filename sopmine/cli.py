@@ -65,19 +65,23 @@ def sop_validate(
     files = list(paths) if paths else list_sops()
     if not files:
         raise SopmineError("no SOP model files found: give paths, or run where sop_models/ is")
-    table = Table("file", "id", "steps", "paths", "status", title="SOP models")
+    table = Table(title="SOP models")
+    table.add_column("file", overflow="fold")
+    table.add_column("id", no_wrap=True)
+    for name in ("steps", "paths", "status"):
+        table.add_column(name, no_wrap=True)
     failed = 0
     for path in files:
         try:
             model = read_sop_file(path)
         except SopModelError as exc:
             failed += 1
-            table.add_row(str(path), "", "", "", "[red]invalid[/]")
+            table.add_row(_shown(path), "", "", "", "[red]invalid[/]")
             for problem in exc.problems:
                 err.print(f"[red]error:[/] {problem}", highlight=False, soft_wrap=True)
             continue
         n_paths = sum(1 for _ in enumerate_paths(model))
-        table.add_row(str(path), model.id, str(len(model.steps)), str(n_paths), "[green]ok[/]")
+        table.add_row(_shown(path), model.id, str(len(model.steps)), str(n_paths), "[green]ok[/]")
     out.print(table)
     if failed:
         raise typer.Exit(1)
@@ -86,7 +90,13 @@ def sop_validate(
 @sop_app.command("list")
 def sop_list() -> None:
     """List the SOP models sopmine can find, with their office and application."""
-    table = Table("id", "service", "office", "time zone", "application", "steps", "file")
+    table = Table(title="SOP models")
+    table.add_column("id", no_wrap=True, style="cyan")
+    table.add_column("layanan")
+    table.add_column("kantor")
+    table.add_column("zona waktu", no_wrap=True)
+    table.add_column("aplikasi")
+    table.add_column("langkah", justify="right")
     for path in list_sops():
         model = read_sop_file(path)
         table.add_row(
@@ -96,9 +106,16 @@ def sop_list() -> None:
             model.office.timezone,
             model.application or "-",
             str(len(model.steps)),
-            str(path),
         )
     out.print(table)
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the working directory when it lies below it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 @sop_app.command("show")
@@ -131,20 +148,23 @@ def _steps_table(model: SopModel) -> Table:
 
 def _flow_lines(model: SopModel) -> list[str]:
     number = {s.id: s.number for s in model.steps}
-    main_path = next(p for p, outcome in enumerate_paths(model) if outcome == "issued")
-    target_days = service_target_minutes(model, main_path) / model.calendar.minutes_per_day
+    paths = list(enumerate_paths(model))
+    main_path = next((p for p, outcome in paths if outcome == "issued"), paths[0][0])
+    target = service_target_minutes(model, main_path)
+    target_days = target / model.calendar.minutes_per_day
     lines = [
         f"Waktu layanan dihitung sejak langkah {number[model.sla.clock_start]}; "
-        f"target jalur utama: {target_days:g} hari kerja"
+        f"target jalur utama: {target_days:.2f} hari kerja ({target:g} menit kerja)"
     ]
     for edge in model.edges:
         if edge.kind == "sequence" and edge.outcome in (None, "issued"):
             continue
-        target = f"selesai ({edge.outcome})" if edge.target is None else str(number[edge.target])
+        goes_to = f"selesai ({edge.outcome})" if edge.target is None else number[edge.target]
         label = f" [{edge.label}]" if edge.label else ""
-        lines.append(f"  {number[edge.source]} -> {target}{label} ({edge.kind})")
+        lines.append(f"  {number[edge.source]} -> {goes_to}{label} ({edge.kind})")
     for pair in model.sla.segregation_of_duties:
-        lines.append(f"  four-eyes: {number[pair.first]} ≠ {number[pair.second]} — {pair.reason}")
+        first, second = number[pair.first], number[pair.second]
+        lines.append(f"  pemisahan tugas (four-eyes): {first} ≠ {second} — {pair.reason}")
     return lines
 
 

@@ -71,7 +71,7 @@ def test_show_prints_steps_actor_waktu_output() -> None:
     cells = [c.strip() for c in row.strip("│ ").split("│")]
     assert cells == ["3", "Rekomendasi teknis", "Tim Teknis", "6 Hari", "Rekomendasi Teknis"]
     assert "2 -> 1 [Tidak] (return)" in result.stdout
-    assert "target jalur utama: 6.16667 hari kerja" in result.stdout
+    assert "target jalur utama: 6.17 hari kerja (2960 menit kerja)" in result.stdout
 
 
 def test_list_finds_bundled_models_from_any_directory(tmp_path: Path) -> None:

@@ -10,19 +10,6 @@ from sopmine import SopModel, load_sop
 from sopmine.pm4py_bridge import align_traces, to_petri_net
 from sopmine.sop import enumerate_paths
 
-MODEL_IDS = [
-    "rohil_izin_insidentil",
-    "rohil_orsos",
-    "boltim_izin_manual",
-    "dairi_iumk_oss",
-    "karimun_sicantik",
-]
-
-
-@pytest.fixture(params=MODEL_IDS)
-def model(request: pytest.FixtureRequest) -> SopModel:
-    return load_sop(request.param)
-
 
 def _net_language(model: SopModel, max_len: int) -> set[tuple[str, ...]]:
     """Every label sequence of at most ``max_len`` that takes the net from source to sink.

@@ -11,14 +11,6 @@ import pytest
 
 from sopmine.sop import SopModel, bundled_model_dir, enumerate_paths, read_sop_file
 
-MODEL_IDS = [
-    "rohil_izin_insidentil",
-    "rohil_orsos",
-    "boltim_izin_manual",
-    "dairi_iumk_oss",
-    "karimun_sicantik",
-]
-
 SEEDS = {
     "rohil_izin_insidentil": "000_e8a2893e05b1aba2.txt",
     "rohil_orsos": "001_8bf810abb7b2bd74.txt",
@@ -243,11 +235,6 @@ RETURNS = {
 
 # The Kabid step that may reject the permohonan, ending the case.
 KABID_REJECTION = {"boltim_izin_manual": 6, "karimun_sicantik": 8}
-
-
-@pytest.fixture(params=MODEL_IDS)
-def model(request: pytest.FixtureRequest) -> SopModel:
-    return load(request.param)
 
 
 def load(model_id: str) -> SopModel:
