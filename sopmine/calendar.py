@@ -358,9 +358,9 @@ def _check_days_off(days: Any) -> tuple[dt.date, ...]:
 
 
 def _check_holiday_source(country: str, categories: tuple[str, ...]) -> None:
+    if country not in holidays.list_supported_countries():
+        raise CalendarError(f"country {country!r} is not known to the holidays package")
     try:
         holidays.country_holidays(country, categories=categories)
-    except NotImplementedError as err:
-        raise CalendarError(f"country {country!r} is not known to the holidays package") from err
     except ValueError as err:
         raise CalendarError(f"holiday_categories {categories!r} for {country!r}: {err}") from err

@@ -1,8 +1,8 @@
 """Reading SOP model files (YAML), with every problem reported at its file and line.
 
-The YAML is read twice over the same text: once into plain Python data, once into a node
-tree that gives the line of every key. Numbers like ``16:00`` stay text (YAML 1.1 would read
-them as the sexagesimal number 960), so office hours can be written unquoted.
+The YAML is composed once into a node tree, which gives the line of every key, and the plain
+Python data is constructed from that same tree. Numbers like ``16:00`` stay text (YAML 1.1
+would read them as the sexagesimal number 960), so office hours can be written unquoted.
 """
 
 from __future__ import annotations
@@ -69,8 +69,13 @@ def read_sop_file(path: str | Path) -> SopModel:
 def parse_sop(text: str, *, file: str = "<text>") -> SopModel:
     """Validate SOP model YAML given as text; ``file`` names it in error messages."""
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
-        lines = _key_lines(yaml.compose(text, Loader=_Loader))
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+        lines = _key_lines(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
