@@ -6,7 +6,14 @@ licensing office's analyst can act on: which file, which line or row, and what t
     SopmineError                  base class; the CLI prints it as one line and exits 1
     ├── SopModelError             an SOP model file is invalid (lists every problem found)
     ├── SopModelNotFoundError     no SOP model with that id or path
-    └── CalendarError             an office calendar is misconfigured or given bad instants
+    ├── CalendarError             an office calendar is misconfigured or given bad instants
+    ├── ProfileError              an export profile is invalid or unknown
+    ├── LogReadError              an export cannot be read as a whole (missing columns, empty...)
+    └── StoreError                the DuckDB store cannot be opened or written
+        ├── StoreBusyError        another process holds the store; retry when it finishes
+        └── StoreVersionError     the store was written by a newer sopmine
+
+Rows that are bad on their own never raise: they become rejects, each with its reason.
 """
 
 from __future__ import annotations
@@ -15,10 +22,15 @@ from dataclasses import dataclass
 
 __all__ = [
     "CalendarError",
+    "LogReadError",
     "ModelProblem",
+    "ProfileError",
     "SopModelError",
     "SopModelNotFoundError",
     "SopmineError",
+    "StoreBusyError",
+    "StoreError",
+    "StoreVersionError",
 ]
 
 
@@ -55,3 +67,23 @@ class SopModelError(SopmineError):
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} in SOP model"
         super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems))
+
+
+class ProfileError(SopmineError):
+    """An export profile is unknown, or its YAML is invalid (the message names file and field)."""
+
+
+class LogReadError(SopmineError):
+    """An export cannot be read at all: unreadable, empty, or missing the profile's columns."""
+
+
+class StoreError(SopmineError):
+    """The DuckDB store cannot be opened, migrated or written."""
+
+
+class StoreBusyError(StoreError):
+    """Another process is writing the store; the operation can be retried when it finishes."""
+
+
+class StoreVersionError(StoreError):
+    """The store's schema is newer than this sopmine understands."""

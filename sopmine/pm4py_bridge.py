@@ -15,16 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from sopmine.errors import SopmineError
+from sopmine.errors import LogReadError, SopmineError
 
 if TYPE_CHECKING:
     from sopmine.sop.model import SopModel
 
-__all__ = ["AcceptingNet", "Alignment", "align_traces", "to_petri_net"]
+__all__ = ["AcceptingNet", "Alignment", "align_traces", "read_xes", "to_petri_net"]
 
 
 @dataclass(frozen=True)
@@ -132,3 +133,24 @@ def _as_event_frame(traces: Sequence[Sequence[str]]) -> pd.DataFrame:
         for j, activity in enumerate(trace)
     ]
     return pd.DataFrame(rows, columns=["case:concept:name", "concept:name", "time:timestamp"])
+
+
+def read_xes(path: Path) -> pd.DataFrame:
+    """An XES file (plain or ``.xes.gz``) as pm4py's event frame, one row per event in file order.
+
+    Columns carry the XES keys (``case:concept:name``, ``concept:name``, ``time:timestamp``,
+    ``org:resource``, ...). pm4py's own bookkeeping columns are dropped.
+    """
+    import pm4py
+
+    try:
+        frame = pm4py.read_xes(str(path), return_legacy_log_object=False)
+    except Exception as exc:  # pm4py raises XML, gzip and key errors of many kinds
+        raise LogReadError(
+            f"{path}: not a readable XES file ({type(exc).__name__}: {exc}); "
+            "check that it is XES (IEEE 1849) and not truncated"
+        ) from None
+    if not isinstance(frame, pd.DataFrame):
+        raise LogReadError(f"{path}: pm4py did not return an event table")
+    internal = [c for c in frame.columns if str(c).startswith("@@")]
+    return frame.drop(columns=internal).reset_index(drop=True)

@@ -30,7 +30,8 @@ def test_wheel_contains_package_and_models(wheel: Path) -> None:
     models = sorted(n for n in names if n.startswith("sopmine/_models/"))
     shipped = sorted(f"sopmine/_models/{p.name}" for p in (ROOT / "sop_models").glob("*.yaml"))
     assert models == shipped
-    assert "sopmine/cli.py" in names
+    assert "sopmine/cli/__init__.py" in names
+    assert "sopmine/log/profiles/sicantik.yaml" in names
     assert not [n for n in names if n.startswith("tests/")]
 
 

@@ -1,57 +1,24 @@
-"""The ``sopmine`` command line: thin Typer commands over the Python API.
-
-Errors that sopmine raises on purpose are printed as ``error: ...`` lines on stderr with exit
-code 1; anything else is a bug, printed as one line (exit 70) unless ``SOPMINE_DEBUG=1`` asks
-for the traceback.
-"""
+"""``sopmine sop ...``: reference SOP models: validate, list, show, graph."""
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from sopmine._version import __version__
+from sopmine.cli._app import app, err, out
 from sopmine.errors import SopmineError, SopModelError
 from sopmine.sop import SopModel, list_sops, load_sop, read_sop_file
 from sopmine.sop.flow import enumerate_paths, service_target_minutes
 from sopmine.sop.render import to_dot, to_mermaid
 
-app = typer.Typer(
-    name="sopmine",
-    help="Process mining and SLA compliance for DPMPTSP licensing offices.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
 sop_app = typer.Typer(
     help="Reference SOP models: validate, list, show, graph.", no_args_is_help=True
 )
 app.add_typer(sop_app, name="sop")
-
-out = Console()
-err = Console(stderr=True)
-
-
-def _version(value: bool) -> None:
-    if value:
-        out.print(f"sopmine {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    version: Annotated[
-        bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
-    ] = False,
-) -> None:
-    """sopmine: check licensing cases against their SOP, in Indonesian working time."""
 
 
 @sop_app.command("validate")
@@ -178,23 +145,3 @@ def sop_graph(
     """Print the model's flow as Graphviz DOT or Mermaid text."""
     model = load_sop(model_id)
     sys.stdout.write(to_dot(model) if fmt == "dot" else to_mermaid(model))
-
-
-def main() -> None:
-    """Entry point of the ``sopmine`` command."""
-    try:
-        app(prog_name="sopmine")
-    except SopmineError as exc:
-        for line in str(exc).splitlines():
-            err.print(f"[red]error:[/] {line.strip()}", highlight=False, soft_wrap=True)
-        raise SystemExit(1) from None
-    except Exception as exc:
-        if os.environ.get("SOPMINE_DEBUG"):
-            raise
-        err.print(
-            f"[red]internal error:[/] {type(exc).__name__}: {exc} "
-            "(a bug in sopmine; rerun with SOPMINE_DEBUG=1 for the traceback)",
-            highlight=False,
-            soft_wrap=True,
-        )
-        raise SystemExit(70) from None

@@ -1,0 +1,37 @@
+"""The ``sopmine`` command line: thin Typer commands over the Python API.
+
+Errors that sopmine raises on purpose are printed as ``error: ...`` lines on stderr with exit
+code 1; anything else is a bug, printed as one line (exit 70) unless ``SOPMINE_DEBUG=1`` asks
+for the traceback. One module per command group: ``_sop`` (SOP models), ``_load`` (exports and
+the store).
+"""
+
+from __future__ import annotations
+
+import os
+
+from sopmine.cli import _load, _sop  # noqa: F401  (they register their commands)
+from sopmine.cli._app import app, err
+from sopmine.errors import SopmineError
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Entry point of the ``sopmine`` command."""
+    try:
+        app(prog_name="sopmine")
+    except SopmineError as exc:
+        for line in str(exc).splitlines():
+            err.print(f"[red]error:[/] {line.strip()}", highlight=False, soft_wrap=True)
+        raise SystemExit(1) from None
+    except Exception as exc:
+        if os.environ.get("SOPMINE_DEBUG"):
+            raise
+        err.print(
+            f"[red]internal error:[/] {type(exc).__name__}: {exc} "
+            "(a bug in sopmine; rerun with SOPMINE_DEBUG=1 for the traceback)",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise SystemExit(70) from None
