@@ -20,6 +20,7 @@ install: $(STAMP)
 demo: install
 	$(BIN)/sopmine sop validate sop_models/*.yaml
 	@for model in sop_models/*.yaml; do $(BIN)/sopmine sop show "$$model"; echo; done
+	$(BIN)/sopmine profile list
 
 lint: install
 	$(BIN)/ruff check .

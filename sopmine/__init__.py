@@ -12,11 +12,27 @@ from sopmine._version import __version__
 from sopmine.calendar import OfficeCalendar
 from sopmine.errors import (
     CalendarError,
+    LogReadError,
     ModelProblem,
+    ProfileError,
     SopmineError,
     SopModelError,
     SopModelNotFoundError,
+    StoreBusyError,
+    StoreError,
+    StoreVersionError,
 )
+from sopmine.log import (
+    EVENT_COLUMNS,
+    REJECT_REASONS,
+    EventSchema,
+    LogRead,
+    Profile,
+    list_profiles,
+    load_profile,
+    read_log,
+)
+from sopmine.pipeline import FileLoad, load_files
 from sopmine.sop import (
     Actor,
     Edge,
@@ -34,15 +50,24 @@ from sopmine.sop import (
     read_sop_file,
 )
 from sopmine.sop.render import to_dot, to_mermaid
+from sopmine.store import Store, open_store
 
 __all__ = [
+    "EVENT_COLUMNS",
+    "REJECT_REASONS",
     "Actor",
     "CalendarError",
     "Edge",
+    "EventSchema",
+    "FileLoad",
+    "LogRead",
+    "LogReadError",
     "ModelProblem",
     "Next",
     "Office",
     "OfficeCalendar",
+    "Profile",
+    "ProfileError",
     "Sla",
     "SodPair",
     "SopModel",
@@ -50,12 +75,21 @@ __all__ = [
     "SopModelNotFoundError",
     "SopmineError",
     "Step",
+    "Store",
+    "StoreBusyError",
+    "StoreError",
+    "StoreVersionError",
     "Waktu",
     "__version__",
     "enumerate_paths",
+    "list_profiles",
     "list_sops",
+    "load_files",
+    "load_profile",
     "load_sop",
+    "open_store",
     "parse_sop",
+    "read_log",
     "read_sop_file",
     "to_dot",
     "to_mermaid",

@@ -13,6 +13,7 @@ need it.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,7 +145,9 @@ def read_xes(path: Path) -> pd.DataFrame:
     import pm4py
 
     try:
-        frame = pm4py.read_xes(str(path), return_legacy_log_object=False)
+        with warnings.catch_warnings():  # pm4py advertises an optional faster reader
+            warnings.simplefilter("ignore", UserWarning)
+            frame = pm4py.read_xes(str(path), return_legacy_log_object=False)
     except Exception as exc:  # pm4py raises XML, gzip and key errors of many kinds
         raise LogReadError(
             f"{path}: not a readable XES file ({type(exc).__name__}: {exc}); "

@@ -33,6 +33,9 @@ DbOption = Annotated[
     Path | None,
     typer.Option("--db", help="The DuckDB store. Default: $SOPMINE_DB, else ./sopmine.duckdb."),
 ]
+ReadWait = Annotated[
+    float, typer.Option("--wait", help="Seconds to wait while a load holds the store.")
+]
 _LARGE = 20 << 20  # files above this size get a progress display
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -178,11 +181,12 @@ def rejects(
     csv_out: Annotated[
         Path | None, typer.Option("--csv", help="Write every matching reject to this CSV.")
     ] = None,
+    wait: ReadWait = 5.0,
 ) -> None:
     """List the rejected rows: file:row, reason and what to fix."""
     if reason is not None and reason not in REJECT_REASONS:
         raise SopmineError(f"unknown reason {reason!r}; reasons: {', '.join(REJECT_REASONS)}")
-    with Store.open(db or default_db_path(), read_only=True) as store:
+    with Store.open(db or default_db_path(), read_only=True, wait=wait) as store:
         frame = store.rejects(source_id=source, reason=reason)
     if csv_out is not None:
         _write_csv(frame, csv_out)
@@ -211,9 +215,9 @@ def _write_csv(frame: object, path: Path) -> None:
 
 
 @app.command("sources")
-def sources(db: DbOption = None) -> None:
+def sources(db: DbOption = None, wait: ReadWait = 5.0) -> None:
     """List the files loaded into the store, with their counts."""
-    with Store.open(db or default_db_path(), read_only=True) as store:
+    with Store.open(db or default_db_path(), read_only=True, wait=wait) as store:
         frame = store.sources()
     table = Table(
         "id",

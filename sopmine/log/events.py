@@ -147,6 +147,8 @@ def _main_events(
     status = _text(frame, fields.get("status"), profile)
     kind = _kinds(status, profile, issues, fields.get("status"))
     end, end_text = _instants(frame, fields.get("timestamp"), profile, model)
+    if profile.open_without_timestamp:
+        kind = kind.where(~((kind == "step") & end_text.isna()), "open")
     start, start_text = _instants(frame, fields.get("start_timestamp"), profile, model)
     open_work = (kind == "open").to_numpy()
     issues.add_bad_instants(end_text, end, fields.get("timestamp"), "bad_timestamp", ~open_work)

@@ -12,6 +12,7 @@ Profiles are found by name or path: the folders of ``SOPMINE_PROFILES`` (separat
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import os
 from functools import lru_cache
@@ -61,6 +62,8 @@ DEFAULT_DATE_FORMATS = (
     "ISO8601",
     "%d/%m/%Y %H:%M:%S",
     "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H.%M.%S",
+    "%d/%m/%Y %H.%M",
     "%d/%m/%Y",
     "%d-%m-%Y %H:%M:%S",
     "%d-%m-%Y %H:%M",
@@ -193,6 +196,10 @@ class Profile(_Frozen):
         default=None, description="zone of naive timestamps; default: the SOP's office zone"
     )
     status: StatusRules | None = None
+    open_without_timestamp: bool = Field(
+        default=False,
+        description="a step row with an empty completion time is open work, not a reject",
+    )
     events: tuple[EventRule, ...] = ()
     steps: dict[str, StepOverrides] = {}
     roster: RosterSettings = RosterSettings()
@@ -301,8 +308,10 @@ def _resolve(name: str | os.PathLike[str]) -> Path:
     for path in list_profiles():
         if path.stem == text:
             return path
-    known = ", ".join(p.stem for p in list_profiles())
+    names = [p.stem for p in list_profiles()]
+    close = difflib.get_close_matches(text, names, n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
     raise ProfileError(
-        f"no export profile named '{text}'; known profiles: {known}. "
+        f"no export profile named '{text}'; {hint}known profiles: {', '.join(names)}. "
         "Give a path to your own YAML profile (start from: sopmine profile show generic)"
     )

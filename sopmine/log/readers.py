@@ -86,16 +86,21 @@ def scan_file(path: Path) -> FileScan:
 
 
 def detect_format(path: Path, settings: ReadSettings) -> str:
-    """The file format: the profile's, else from the file name."""
-    if settings.format != "auto":
-        return settings.format
+    """The file format: a workbook, Parquet or XES name says it; else the profile's, else CSV.
+
+    A CSV export saved as a workbook keeps its columns, so the file name wins over the
+    profile's ``format`` for the binary formats.
+    """
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise LogReadError(
             f"{path}: old Excel 97-2003 files (.xls) are not read; "
             "open it in Excel or LibreOffice and save it as .xlsx or .csv"
         )
-    return _SUFFIXES.get(suffix, "csv")
+    by_name = _SUFFIXES.get(suffix)
+    if by_name in ("xlsx", "parquet", "xes"):
+        return by_name
+    return settings.format if settings.format != "auto" else "csv"
 
 
 def read_table(

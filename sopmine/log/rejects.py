@@ -91,7 +91,9 @@ class Issues:
         known = ", ".join(rules.kinds()) if rules is not None else ""
         for position in np.flatnonzero(unknown.to_numpy(dtype=bool)):
             value = status.iloc[position]
-            what = "is empty" if pd.isna(value) else f"{_quote(value)} is not a status"
+            what = (
+                "is empty, not a status" if pd.isna(value) else f"{_quote(value)} is not a status"
+            )
             self.add(
                 int(position),
                 "unknown_status",
@@ -149,11 +151,19 @@ class Issues:
                 "not a value; export values only (Excel: Copy, then Paste Special > Values)"
             )
         if reason == "value_too_long":
-            return None, (
-                f"a case id, label, role or person cell is longer than {MAX_TEXT_LENGTH} "
-                "characters; is the profile's column mapping right?"
+            column = self._long_column(position, fields)
+            return column, (
+                f"{column or 'a cell'} is longer than {MAX_TEXT_LENGTH} characters, too long "
+                "for a case id, label, role or person; is the profile's column mapping right?"
             )
         return None, f"failed the event table check {reason!r}"
+
+    def _long_column(self, position: int, fields: dict[str, str]) -> str | None:
+        for field in ("case_id", "activity", "activity_code", "role", "resource"):
+            value = self._value(position, fields.get(field))
+            if value is not None and len(value) > MAX_TEXT_LENGTH:
+                return fields[field]
+        return None
 
     def frame(self, source_file: str) -> pd.DataFrame:
         """The rejects table: one row per rejected row, in file order."""

@@ -26,7 +26,8 @@ _AWARE = r"\d[T ]\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\
 _EXCEL_FIRST, _EXCEL_LAST = 20_000, 80_000  # 1954-10-03 .. 2119-01-10
 _EXCEL_EPOCH = np.datetime64("1899-12-30T00:00:00", "us")
 _UTC: Final = "datetime64[us, UTC]"
-_FOUR_DIGIT_YEARS = np.datetime64("1000-01-01T00:00:00", "us")
+# Earlier instants are misreadings: DuckDB's %Y takes "25" as the year 25, ISO "-1" is 2 BC
+_EARLIEST = pd.Timestamp("1000-01-01", tz="UTC")
 
 
 def parse_instants(values: pd.Series, *, formats: Sequence[str], timezone: str) -> pd.Series:
@@ -51,7 +52,7 @@ def parse_instants(values: pd.Series, *, formats: Sequence[str], timezone: str) 
         subset = values if len(where) == len(values) else values.iloc[where]
         subset = subset.astype("str")
         parsed = _parse_one(subset, fmt, timezone)
-        hit = parsed.notna().to_numpy(dtype=bool)
+        hit = (parsed >= _EARLIEST).to_numpy(dtype=bool)  # False for NaT
         out[where[hit]] = parsed.dt.tz_convert(None).to_numpy(dtype="datetime64[us]")[hit]
         todo[where[hit]] = False
     return pd.Series(out, index=values.index).dt.tz_localize("UTC").astype(_UTC)
@@ -94,8 +95,6 @@ def _strptime(values: pd.Series, fmt: str) -> pd.Series:
         con.register("frame", frame)
         parsed = con.execute("SELECT try_strptime(v, ?) AS t FROM frame", [fmt]).fetchnumpy()["t"]
     filled = np.ma.filled(np.ma.asarray(parsed).astype("datetime64[us]"), np.datetime64("NaT"))
-    # DuckDB's %Y also takes "25" (the year 25 AD): a two-digit year is %y, not %Y
-    filled[filled < _FOUR_DIGIT_YEARS] = np.datetime64("NaT")
     return pd.Series(filled, index=values.index)
 
 
