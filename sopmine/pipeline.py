@@ -7,6 +7,7 @@ all, and loading the same file again adds nothing.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -62,7 +63,8 @@ def load_files(
     for path in paths:
         tell(f"reading {Path(path).name}")
         reads.append(read_log(path, profile=chosen, sop=model, roster=roster, columns=columns))
-    batches = [_batch(r) for r in reads]
+    rules = _rules_hash(chosen_hashes=[r.profile.hash for r in reads], roster=roster)
+    batches = [_batch(r, rules_hash) for r, rules_hash in zip(reads, rules, strict=True)]
     target = Path(db) if db is not None else default_db_path()
     tell(f"writing to {target}")
     with Store.open(target, wait=wait) as store:
@@ -70,14 +72,23 @@ def load_files(
     return [FileLoad(r, o) for r, o in zip(reads, outcomes, strict=True)]
 
 
-def _batch(read: LogRead) -> LoadBatch:
+def _rules_hash(*, chosen_hashes: list[str], roster: PathLike | None) -> list[str]:
+    """What decides how a file was read: the profile (with ``--map``) and the roster's bytes.
+
+    A file loaded again under other rules is a new source, not a no-op.
+    """
+    extra = hashlib.sha256(Path(roster).read_bytes()).hexdigest() if roster is not None else ""
+    return [hashlib.sha256(f"{h}:{extra}".encode()).hexdigest() for h in chosen_hashes]
+
+
+def _batch(read: LogRead, rules_hash: str) -> LoadBatch:
     return LoadBatch(
         path=str(read.path.resolve()),
         file_name=read.path.name,
         sha256=read.sha256,
         size_bytes=read.size_bytes,
         profile=read.profile.name,
-        profile_hash=read.profile.hash,
+        profile_hash=rules_hash,
         sop_id=read.sop.id,
         sop_hash=read.sop.hash,
         sop_title=read.sop.title,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -18,8 +19,15 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from sopmine.errors import LogReadError
-from sopmine.log import EVENT_COLUMNS, LogRead, empty_events, empty_rejects, read_log
+from sopmine.errors import LogReadError, ProfileError
+from sopmine.log import (
+    EVENT_COLUMNS,
+    LogRead,
+    empty_events,
+    empty_rejects,
+    parse_profile,
+    read_log,
+)
 
 HEADER = "no_permohonan,jenis_proses_id,nama_proses,status,start_date,end_date,diproses_oleh\n"
 WITH_NOTE = HEADER.replace("\n", ",catatan\n")
@@ -476,3 +484,90 @@ def test_separator_is_detected(tmp_path: Path, separator: str) -> None:
     assert read.events[["case_id", "step_id", "catatan"]].values.tolist() == [
         ["SC-1", "validasi_kabid", "Paraf, lalu teruskan"]
     ]
+
+
+# -- exports as offices really make them (found in review) --------------------------------
+
+
+def read_generic(path: Path) -> LogRead:
+    return read_log(path, profile="generic", sop="karimun_sicantik")
+
+
+def test_a_header_cell_with_a_line_break_is_one_column(tmp_path: Path) -> None:
+    path = tmp_path / "wrapped.csv"
+    path.write_text(
+        'case_id,activity,timestamp,"catatan\npetugas"\n'
+        "C1,Pendaftaran,2025-03-03 08:00:00,x\nC2,Pendaftaran,2025-03-03 09:00:00,y\n",
+        encoding="utf-8",
+    )
+    read = read_generic(path)
+    assert (read.rows_read, read.rows_loaded, read.rows_rejected) == (2, 2, 0)
+    assert read.events["source_row"].tolist() == [3, 4]  # the header takes lines 1-2
+    assert read.events["catatan petugas"].tolist() == ["x", "y"]
+
+
+def test_cp1252_with_a_malformed_accented_row(tmp_path: Path) -> None:
+    path = tmp_path / "legacy.csv"
+    path.write_bytes(
+        "case_id;activity;timestamp\nC1;Pendaftaran;2025-03-03 08:00:00\n"
+        "C2;café;2025-03-03 08:00:00;extra\nC3;Pendaftaran;2025-03-03 09:00:00\n".encode("cp1252")
+    )
+    read = read_generic(path)
+    assert read.encoding == "cp1252"
+    assert read.events["source_row"].tolist() == [2, 4]
+    assert read.rejects[["source_row", "reason", "value"]].values.tolist() == [
+        [3, "malformed_row", "C2;café;2025-03-03 08:00:00;extra"]
+    ]
+
+
+def test_column_names_that_collide_after_renaming(tmp_path: Path) -> None:
+    path = tmp_path / "names.csv"
+    path.write_text(
+        "case_id,activity,timestamp,a,a,a.1\nC1,Pendaftaran,2025-03-03 08:00:00,1,2,3\n"
+    )
+    read = read_generic(path)
+    extras = read.events.iloc[0, len(EVENT_COLUMNS) :].to_dict()
+    assert extras == {"a": "1", "a.2": "2", "a.1": "3"}
+
+
+def test_utf16_unicode_text_from_excel(tmp_path: Path) -> None:
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(
+        "case_id\tactivity\ttimestamp\nC1\tPendaftaran\t2025-03-03 08:00:00\n".encode("utf-16")
+    )
+    read = read_generic(path)
+    assert (read.encoding, read.separator) == ("utf-16", "\t")
+    assert read.events[["case_id", "step_id"]].values.tolist() == [["C1", "pengisian_formulir"]]
+
+
+def test_a_repeated_header_row_is_one_clear_reject(tmp_path: Path) -> None:
+    path = tmp_path / "joined.csv"
+    header = "case_id,activity,timestamp"
+    path.write_text(
+        f"{header}\nC1,Pendaftaran,2025-03-03 08:00:00\n"
+        f"{header}\nC2,Pendaftaran,2025-03-04 08:00:00\n"
+    )
+    read = read_generic(path)
+    assert read.rejects[["source_row", "reason"]].values.tolist() == [[3, "repeated_header"]]
+    assert read.rejects["message"].iloc[0].startswith("the row repeats the column names")
+    assert read.events["source_row"].tolist() == [2, 4]
+
+
+def test_a_folder_is_not_an_export(tmp_path: Path) -> None:
+    with pytest.raises(LogReadError, match="is a folder; give the export files in it"):
+        read_generic(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("timezone: WITA", "unknown time zone 'WITA'; use an IANA name"),
+        ("read:\n  encoding: utf16x", "unknown encoding 'utf16x'"),
+        ('date_formats: ["%d/%m/%Y %Q"]', "date format '%d/%m/%Y %Q' is not valid"),
+        ('date_formats: ["dd/mm/yyyy"]', "date format 'dd/mm/yyyy' has no % codes"),
+    ],
+)
+def test_profile_settings_are_checked_when_loaded(line: str, expected: str) -> None:
+    text = "name: mine\ntitle: t\ncolumns:\n  case_id: a\n  activity: b\n  timestamp: c\n"
+    with pytest.raises(ProfileError, match=re.escape(expected)):
+        parse_profile(text + line + "\n", file="mine.yaml")

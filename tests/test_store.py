@@ -327,7 +327,9 @@ def test_the_same_file_under_another_profile_is_a_new_source_of_duplicate_rows(
     store: Store,
 ) -> None:
     store.write_load([make_batch("jan.csv", JAN, rejects=JAN_REJECTS)])
-    again = make_batch("jan.csv", JAN, rejects=JAN_REJECTS, profile="generic")
+    again = make_batch(
+        "jan.csv", JAN, rejects=JAN_REJECTS, profile="generic", profile_hash="p-hash-2"
+    )
     assert store.write_load([again]) == [LoadOutcome(2, "jan.csv", False, 4, 0, 1, 3, 0, 0)]
     assert store.counts() == {"sources": 2, "events": 4, "rejects": 2, "sop_models": 1}
 
@@ -410,11 +412,36 @@ def test_null_and_empty_text_and_field_boundaries_make_distinct_keys(store: Stor
     assert store.counts()["events"] == 6
 
 
-def test_identical_events_of_one_batch_are_all_kept(store: Store) -> None:
+def test_identical_events_of_one_batch_are_stored_once(store: Store) -> None:
+    """Two rows that say the same event (e.g. differing only in a running number) are one
+    event, as they would be if they came in two files; the second row is a duplicate."""
     at = "2024-03-01 09:00Z"
-    twins = [step(1, "C1", "X", at), step(2, "C1", "X", at)]  # two rows, the same event
+    twins = [step(1, "C1", "X", at, no="1"), step(2, "C1", "X", at, no="2")]
     outcome = store.write_load([make_batch("a.csv", twins)])[0]
-    assert (outcome.events_added, outcome.rows_loaded) == (2, 2)
+    assert (outcome.events_added, outcome.rows_loaded, outcome.rows_duplicate) == (1, 1, 1)
+    assert store.events()["source_row"].tolist() == [1]
+
+
+def test_the_same_file_read_with_other_rules_is_loaded_again(store: Store) -> None:
+    """A fixed profile (another profile hash) under the same name must not be a no-op."""
+    store.write_load([make_batch("jan.csv", JAN, rejects=JAN_REJECTS)])
+    fixed = make_batch("jan.csv", JAN, profile_hash="p-hash-fixed")
+    [outcome] = store.write_load([fixed])
+    assert not outcome.already_loaded
+    assert outcome.source_id == 2
+
+
+def test_an_older_export_does_not_reopen_work_a_newer_one_closed(store: Store) -> None:
+    newer = [
+        step(1, "C1", "TTE", "2024-03-02 09:00Z"),
+        step(2, "C1", "Cetak", None, kind="open", start_timestamp="2024-03-02 10:00Z"),
+    ]
+    older = [step(1, "C1", "TTE", None, kind="open", start_timestamp="2024-03-01 09:00Z")]
+    store.write_load([make_batch("week2.csv", newer)])
+    [outcome] = store.write_load([make_batch("week1.csv", older)])
+    assert (outcome.events_added, outcome.open_replaced, outcome.rows_duplicate) == (0, 0, 1)
+    stored = store.events()[["activity", "kind"]].values.tolist()
+    assert stored == [["TTE", "step"], ["Cetak", "open"]]
 
 
 def test_batches_of_one_call_are_loaded_in_order(store: Store) -> None:
@@ -649,3 +676,12 @@ def test_the_store_imports_only_what_its_layer_allows() -> None:
             for name in names:
                 inside = any(name == o or name.startswith(o + ".") for o in own)
                 assert inside or name.split(".")[0] in allowed, f"{path.name} imports {name}"
+
+
+def test_a_csv_given_as_the_store_is_refused(tmp_path: Path) -> None:
+    """DuckDB would open a CSV as an in-memory view and a load into it would vanish."""
+    export = tmp_path / "export.csv"
+    export.write_text("a,b\n1,2\n")
+    with pytest.raises(StoreError, match="is not a sopmine store"):
+        Store.open(export)
+    assert export.read_text() == "a,b\n1,2\n"

@@ -136,8 +136,9 @@ def _print_load(item: FileLoad) -> None:
     table.add_row("rows read", f"{outcome.rows_read:,}")
     table.add_row("rows loaded", f"{outcome.rows_loaded:,}")
     table.add_row("rows rejected", f"{outcome.rows_rejected:,}")
-    for reason, count in read.rejects["reason"].value_counts().items():
-        table.add_row(f"  {reason}", f"{count:,}")
+    if not outcome.already_loaded:
+        for reason, count in read.rejects["reason"].value_counts().items():
+            table.add_row(f"  {reason}", f"{count:,}")
     table.add_row("duplicate rows", f"{outcome.rows_duplicate:,}")
     table.add_row("  repeated in the file", f"{read.rows_duplicate:,}")
     table.add_row("  already in the store", f"{outcome.rows_duplicate - read.rows_duplicate:,}")

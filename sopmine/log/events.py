@@ -29,6 +29,7 @@ from sopmine.sop import SopModel
 __all__ = ["Normalized", "normalize_rows"]
 
 _STEP_KINDS = ("step", "start", "open")
+_SUGGESTED = 100  # unmapped labels that get suggestions, most frequent first
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ def normalize_rows(
     issues = Issues(frame, rows, profile)
     for number, text, message in raw.malformed:
         issues.add_malformed(number, text, message)
+    _flag_repeated_headers(frame, fields, issues)
     events = _main_events(frame, fields, profile, model, issues)
     for rule in profile.events:
         events = pd.concat([events, _rule_events(frame, fields, rule, profile, model, issues)])
@@ -96,6 +98,22 @@ def _fields(frame: pd.DataFrame, profile: Profile, file: str) -> dict[str, str]:
             f"(sopmine profile show {profile.name} > mine.yaml) and edit its columns"
         )
     return {f: c for f, c in wanted.items() if c in frame.columns}
+
+
+def _flag_repeated_headers(frame: pd.DataFrame, fields: dict[str, str], issues: Issues) -> None:
+    """Rows that repeat the column names: two exports pasted into one file."""
+    columns = sorted(set(fields.values()))
+    repeated = np.ones(len(frame), dtype=bool)
+    for column in columns:
+        repeated &= (frame[column].astype("str").str.strip() == column).to_numpy(dtype=bool)
+    for position in np.flatnonzero(repeated):
+        issues.add(
+            int(position),
+            "repeated_header",
+            None,
+            "the row repeats the column names (two exports joined into one file?); "
+            "it holds no event",
+        )
 
 
 def _duplicate_mask(frame: pd.DataFrame) -> np.ndarray:
@@ -280,12 +298,16 @@ def _unmapped(events: pd.DataFrame, mapper: StepMapper) -> pd.DataFrame:
     stepwise = events["kind"].isin(_STEP_KINDS)
     labels = events.loc[stepwise & events["step_id"].isna(), "activity"]
     counts = labels.value_counts(sort=True)
+    # Suggestions for the most frequent labels only: thousands of distinct labels mean the
+    # activity column is mapped to free text, and then no suggestion helps.
+    hints: list[str | None] = [
+        ", ".join(mapper.suggest(str(label))) for label in counts.index[:_SUGGESTED]
+    ]
+    hints += [None] * (len(counts) - len(hints))
     return pd.DataFrame(
         {
             "label": pd.Series(counts.index, dtype="str"),
             "count": pd.Series(counts.to_numpy(), dtype="int64"),
-            "suggestions": pd.Series(
-                [", ".join(mapper.suggest(str(label))) for label in counts.index], dtype="str"
-            ),
+            "suggestions": pd.Series(hints, dtype="str"),
         }
     )

@@ -10,6 +10,7 @@ and :meth:`StepMapper.suggest` names the closest known labels.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -80,11 +81,16 @@ class StepMapper:
 
     def suggest(self, label: str, *, count: int = 3) -> list[str]:
         """The known labels closest to ``label``, best first."""
-        by_norm = {normalize_label(k): k for k in self.known}
+        by_norm = _normalized_known(self.known)
         close = difflib.get_close_matches(
             normalize_label(label), list(by_norm), n=count, cutoff=0.5
         )
         return [by_norm[c] for c in close]
+
+
+@functools.lru_cache(maxsize=16)
+def _normalized_known(known: tuple[str, ...]) -> dict[str, str]:
+    return {normalize_label(k): k for k in known}
 
 
 def _map_uniques(values: pd.Series, lookup: Callable[[str], str | None]) -> pd.Series:

@@ -12,18 +12,29 @@ Profiles are found by name or path: the folders of ``SOPMINE_PROFILES`` (separat
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import duckdb
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from sopmine._yaml import compose, explain
 from sopmine.errors import ProfileError
+from sopmine.log.engine import engine
 
 __all__ = [
     "ColumnMap",
@@ -86,6 +97,18 @@ class ReadSettings(_Frozen):
     )
     sheet: str | int = 0
     header_row: int = Field(default=1, ge=1, description="row of the column names (1 = first)")
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str) -> str:
+        if value != "auto":
+            try:
+                codecs.lookup(value)
+            except LookupError:
+                raise ValueError(
+                    f"unknown encoding {value!r}; use auto, utf-8, cp1252, latin-1 or utf-16"
+                ) from None
+        return value
 
 
 class ColumnMap(_Frozen):
@@ -203,6 +226,37 @@ class Profile(_Frozen):
     events: tuple[EventRule, ...] = ()
     steps: dict[str, StepOverrides] = {}
     roster: RosterSettings = RosterSettings()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(
+                    f"unknown time zone {value!r}; use an IANA name: Asia/Jakarta (WIB), "
+                    "Asia/Makassar (WITA), Asia/Jayapura (WIT)"
+                ) from None
+        return value
+
+    @field_validator("date_formats")
+    @classmethod
+    def _readable_formats(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for fmt in value:
+            if fmt in ("ISO8601", "excel"):
+                continue
+            if "%" not in fmt:
+                raise ValueError(
+                    f"date format {fmt!r} has no % codes; write e.g. '%d/%m/%Y %H:%M' "
+                    "(or ISO8601, excel)"
+                )
+            try:
+                with engine() as con:
+                    con.execute("SELECT try_strptime('2025-01-01', ?)", [fmt]).fetchall()
+            except duckdb.Error as exc:
+                raise ValueError(f"date format {fmt!r} is not valid: {exc}") from None
+        return value
 
     @property
     def hash(self) -> str:

@@ -105,6 +105,8 @@ def read_log(
         chosen = chosen.with_columns(**columns)
     model = sop if isinstance(sop, SopModel) else load_sop(sop)
     file = Path(path)
+    if file.is_dir():
+        raise LogReadError(f"{file} is a folder; give the export files in it (e.g. {file}/*.csv)")
     if not file.is_file():
         raise LogReadError(f"{file}: no such file")
     with ThreadPoolExecutor(max_workers=1) as pool:  # hash while the table is read

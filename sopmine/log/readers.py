@@ -16,6 +16,9 @@ import codecs
 import csv
 import datetime
 import hashlib
+import io
+import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,20 +143,22 @@ def _legacy_encoding(path: Path) -> str:
     return "cp1252"
 
 
-def _header(path: Path, encoding: str, settings: ReadSettings) -> tuple[list[str], str]:
+def _header(path: Path, encoding: str, settings: ReadSettings) -> tuple[list[str], str, int]:
+    """The column names, the separator, and how many physical lines precede the data."""
     with path.open("rb") as handle:
         sample = handle.read(1 << 20).decode(encoding, errors="replace").lstrip("\ufeff")
-    lines = sample.splitlines()
-    if len(lines) < settings.header_row or not lines[settings.header_row - 1].strip():
+    lines = re.split(r"\r\n|\n|\r", sample)
+    start = settings.header_row - 1
+    if len(lines) <= start or not lines[start].strip():
         where = f"row {settings.header_row}" if settings.header_row > 1 else "the first row"
         raise LogReadError(
             f"{path}: no column names in {where}; "
             "the export should start with a header row (or set read.header_row in the profile)"
         )
-    line = lines[settings.header_row - 1]
-    sep = settings.separator if settings.separator != "auto" else _sniff_separator(line)
-    names = next(csv.reader([line], delimiter=sep))
-    return _unique_names(names), sep
+    sep = settings.separator if settings.separator != "auto" else _sniff_separator(lines[start])
+    reader = csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=sep)
+    names = next(reader)  # a quoted name may hold a line break (Excel's wrapped headers)
+    return _unique_names(names), sep, start + reader.line_num
 
 
 def _sniff_separator(line: str) -> str:
@@ -169,44 +174,69 @@ def _sniff_separator(line: str) -> str:
 
 
 def _unique_names(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    unique = []
-    for i, raw in enumerate(names, start=1):
-        name = raw.strip() or f"column_{i}"
-        if name in seen:
-            seen[name] += 1
-            name = f"{name}.{seen[name]}"
-        else:
-            seen[name] = 0
+    """Names made unique: a repeated ``a`` becomes ``a.1``, ``a.2`` (skipping taken names)."""
+    given = [" ".join(raw.split()) or f"column_{i}" for i, raw in enumerate(names, start=1)]
+    taken = set(given)
+    unique: list[str] = []
+    for name in given:
+        if name in unique:
+            number = 1
+            while f"{name}.{number}" in taken:
+                number += 1
+            name = f"{name}.{number}"
+            taken.add(name)
         unique.append(name)
     return unique
 
 
 def _read_csv(path: Path, settings: ReadSettings) -> RawTable:
-    encoding = "utf-8" if settings.encoding == "auto" else settings.encoding
-    names, sep = _header(path, encoding, settings)
+    encoding = _bom_encoding(path) or (
+        "utf-8" if settings.encoding == "auto" else settings.encoding
+    )
+    names, sep, skip = _header(path, encoding, settings)
     try:
-        table, invalid = _arrow_csv(path, names, sep, encoding, settings, threads=True)
+        table, invalid = _arrow_csv(path, names, sep, encoding, skip, threads=True)
     except _NotUtf8Error:
         encoding = _legacy_encoding(path)
-        names, sep = _header(path, encoding, settings)
-        table, invalid = _arrow_csv(path, names, sep, encoding, settings, threads=True)
+        names, sep, skip = _header(path, encoding, settings)
+        table, invalid = _arrow_csv(path, names, sep, encoding, skip, threads=True)
     if invalid:  # rare: read again on one thread, which reports the line of each bad row
-        table, invalid = _arrow_csv(path, names, sep, encoding, settings, threads=False)
+        table, invalid = _arrow_csv(path, names, sep, encoding, skip, threads=False)
     frame = table.to_pandas()
     malformed = [(n, text, msg) for n, text, msg in invalid if text.strip()]
     bad_lines = {n for n, _, _ in invalid}
-    rows = _number_rows(len(frame), settings.header_row, bad_lines)
-    # Blank lines are read as rows (so the rows after them keep their numbers), then skipped.
-    blank = (frame == "").all(axis=1).to_numpy()
-    frame = frame[~blank].reset_index(drop=True)
-    return RawTable(frame, rows[~blank], malformed, "csv", encoding, sep)
+    rows = _number_rows(len(frame), skip, bad_lines)
+    # Blank lines are read as rows (so the rows after them keep their numbers), then skipped,
+    # as are rows whose every cell is empty (",,,,"): they hold no data.
+    blank = _all_empty(frame)
+    if blank.any():
+        frame = frame[~blank].reset_index(drop=True)
+        rows = rows[~blank]
+    return RawTable(frame, rows, malformed, "csv", encoding, sep)
+
+
+def _bom_encoding(path: Path) -> str | None:
+    """UTF-16 text (Excel's "Unicode Text") announces itself with a byte-order mark."""
+    with path.open("rb") as handle:
+        head = handle.read(2)
+    return "utf-16" if head in (b"\xff\xfe", b"\xfe\xff") else None
+
+
+def _all_empty(frame: pd.DataFrame) -> np.ndarray:
+    if frame.shape[1] == 0 or len(frame) == 0:
+        return np.zeros(len(frame), dtype=bool)
+    candidates = np.flatnonzero((frame.iloc[:, 0] == "").to_numpy())
+    blank = np.zeros(len(frame), dtype=bool)
+    if len(candidates):
+        blank[candidates] = (frame.iloc[candidates] == "").all(axis=1).to_numpy()
+    return blank
 
 
 def _arrow_csv(
-    path: Path, names: list[str], sep: str, encoding: str, settings: ReadSettings, *, threads: bool
+    path: Path, names: list[str], sep: str, encoding: str, skip: int, *, threads: bool
 ) -> tuple[pa.Table, list[tuple[int, str, str]]]:
     invalid: list[tuple[int, str, str]] = []
+    undecodable: list[int] = []
 
     def on_invalid(row: Any) -> str:
         message = (
@@ -216,15 +246,51 @@ def _arrow_csv(
         invalid.append((row.number or 0, row.text, message))
         return "skip"
 
+    def on_unraisable(info: Any) -> None:
+        # pyarrow decodes a bad row's text as UTF-8 before calling on_invalid; in a legacy
+        # encoding that fails inside pyarrow, which would print it. Note it; read again.
+        if isinstance(info.exc_value, UnicodeDecodeError):
+            undecodable.append(0)
+        else:
+            previous_hook(info)
+
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = on_unraisable
+    try:
+        table = _arrow_read(path, names, sep, encoding, skip, threads, on_invalid, invalid)
+    except pa.ArrowInvalid as exc:
+        if encoding == "utf-8" and (undecodable or "UTF8" in str(exc)):
+            raise _NotUtf8Error from None
+        if "Could not skip initial" in str(exc):  # the header, without a final newline
+            return pa.table({n: pa.array([], pa.string()) for n in names}), []
+        raise LogReadError(f"{path}: cannot be read as CSV: {exc}") from None
+    finally:
+        sys.unraisablehook = previous_hook
+    if undecodable and encoding == "utf-8":
+        raise _NotUtf8Error
+    return table, list(invalid)
+
+
+def _arrow_read(
+    path: Path,
+    names: list[str],
+    sep: str,
+    encoding: str,
+    skip: int,
+    threads: bool,
+    on_invalid: Callable[[Any], str],
+    invalid: list[tuple[int, str, str]],
+) -> pa.Table:
+    """pyarrow's CSV reader, all text; a cell larger than a block retries with bigger ones."""
     block = 16 << 20
     while True:
         invalid.clear()
         try:
-            table = pacsv.read_csv(
+            return pacsv.read_csv(
                 path,
                 read_options=pacsv.ReadOptions(
                     column_names=names,
-                    skip_rows=settings.header_row,
+                    skip_rows=skip,
                     encoding=encoding,
                     use_threads=threads,
                     block_size=block,
@@ -242,15 +308,9 @@ def _arrow_csv(
                 ),
             )
         except pa.ArrowInvalid as exc:
-            if "straddling" in str(exc) and block < (1 << 31):
-                block *= 8  # a cell larger than a block: read in bigger blocks
-                continue
-            if "UTF8" in str(exc) and encoding == "utf-8":
-                raise _NotUtf8Error from None
-            if "Could not skip initial" in str(exc):  # the header, without a final newline
-                return pa.table({n: pa.array([], pa.string()) for n in names}), []
-            raise LogReadError(f"{path}: cannot be read as CSV: {exc}") from None
-        return table, list(invalid)
+            if "straddling" not in str(exc) or block >= (1 << 31):
+                raise
+            block *= 8
 
 
 class _NotUtf8Error(Exception):

@@ -43,6 +43,8 @@ class Issues:
         self._profile = profile
         self._items: list[_Issue] = []
         self._lines: dict[int, str] = {}
+        self._columns: dict[str, np.ndarray] = {}
+        self._statuses: np.ndarray | None = None
 
     def rows(self) -> np.ndarray:
         """Positions (in the de-duplicated frame) of the rows with a problem."""
@@ -112,16 +114,16 @@ class Issues:
             "missing_" + failures["column"].astype("str"),
             failures["check"].astype("str"),
         )
-        seen: set[tuple[int, str]] = set()
-        for position, reason in zip(failures["index"].astype("int64"), reasons, strict=True):
+        # pandera reports a dataframe check once per column: one issue per (row, reason)
+        pairs = pd.DataFrame({"position": failures["index"].astype("int64"), "reason": reasons})
+        pairs = pairs.drop_duplicates()
+        for position, reason in pairs.itertuples(index=False):
             if reason == "missing_timestamp" and self._filled(
                 int(position), fields.get("timestamp")
             ):
                 continue  # text that no format reads, not an empty cell: a bad_timestamp issue
-            if (position, reason) not in seen:
-                seen.add((position, reason))
-                field, message = self._explain(int(position), str(reason), events, fields)
-                self.add(int(position), str(reason), field, message)
+            field, message = self._explain(int(position), str(reason), events, fields)
+            self.add(int(position), str(reason), field, message)
 
     def _explain(
         self, position: int, reason: str, events: pd.DataFrame, fields: dict[str, str]
@@ -133,8 +135,8 @@ class Issues:
         if reason == "missing_activity":
             return activity, f"{activity} is empty; every row needs the step's name or code"
         if reason == "missing_timestamp":
-            status = events.loc[[position], "lifecycle"].iloc[0]
-            said = f" (status {_quote(status)})" if pd.notna(status) else ""
+            status = self._lifecycle(events, position)
+            said = f" (status {_quote(status)})" if status is not None else ""
             return end, (
                 f"{end} is empty, but the row is a completed step{said}; "
                 "fill in the completion time, or correct the status"
@@ -181,7 +183,9 @@ class Issues:
                     "reason": first.reason,
                     "field": first.field,
                     "value": first.value,
-                    "message": "; ".join(dict.fromkeys(i.message for i in items)),
+                    "message": first.message
+                    if first.reason == "repeated_header"
+                    else "; ".join(dict.fromkeys(i.message for i in items)),
                     "raw": self._raw(first),
                 }
             )
@@ -192,8 +196,22 @@ class Issues:
     def _value(self, position: int, column: str | None) -> str | None:
         if column is None or column not in self._frame.columns:
             return None
-        value = self._frame[column].iloc[position]
+        if column not in self._columns:  # one conversion per column, then O(1) lookups
+            self._columns[column] = self._frame[column].to_numpy(dtype=object)
+        value = self._columns[column][position]
         return None if pd.isna(value) else str(value)
+
+    def _lifecycle(self, events: pd.DataFrame, position: int) -> object:
+        if "lifecycle" not in self._columns:
+            first = ~events.index.duplicated()
+            self._columns["lifecycle"] = (
+                pd.Series(
+                    events["lifecycle"].to_numpy(dtype=object)[first], index=events.index[first]
+                )
+                .reindex(range(len(self._frame)))
+                .to_numpy(dtype=object)
+            )
+        return self._columns["lifecycle"][position]
 
     def _filled(self, position: int, column: str | None) -> bool:
         value = self._value(position, column)
@@ -202,8 +220,7 @@ class Issues:
     def _raw(self, issue: _Issue) -> str:
         if issue.position < 0:
             return json.dumps({"line": self._lines.get(issue.row, "")}, ensure_ascii=False)
-        row = self._frame.iloc[issue.position]
-        values = {str(k): (None if pd.isna(v) else str(v)) for k, v in row.items()}
+        values = {str(c): self._value(issue.position, str(c)) for c in self._frame.columns}
         return json.dumps(values, ensure_ascii=False)
 
 

@@ -82,6 +82,7 @@ MAX_TEXT_LENGTH = 4096
 #: Reason code -> what it means. ``sopmine rejects`` and the docs show this table.
 REJECT_REASONS = {
     "malformed_row": "the row has more or fewer fields than the header",
+    "repeated_header": "a copy of the header row (two exports joined into one file?)",
     "missing_case_id": "no case id (nomor permohonan)",
     "missing_activity": "no activity label or code",
     "missing_timestamp": "a completed event without its completion time",

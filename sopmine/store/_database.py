@@ -272,6 +272,7 @@ def _connect(path: Path, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConn
         )
     if not read_only and not path.parent.exists():
         raise StoreError(f"cannot create the store {path}: the folder {path.parent} is missing")
+    _refuse_other_files(path)
     deadline = time.monotonic() + max(wait, 0.0)
     while True:
         try:
@@ -284,6 +285,27 @@ def _connect(path: Path, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConn
             time.sleep(_RETRY_SECONDS)
         except duckdb.Error as exc:
             raise _open_error(path, exc) from exc
+
+
+def _refuse_other_files(path: Path) -> None:
+    """An existing file must be a DuckDB database ("DUCK" at byte 8): DuckDB would open a
+    CSV or Parquet file as an in-memory view, and a load into it would vanish."""
+    if path.is_dir():
+        raise StoreError(
+            f"the store {path} is a folder; give a file name, e.g. {path}/sopmine.duckdb"
+        )
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(12)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError(f"cannot open the store {path}: {exc.strerror or exc}") from None
+    if head and head[8:12] != b"DUCK":
+        raise StoreError(
+            f"{path} is not a sopmine store (not a DuckDB database); "
+            "give --db a new file name or an existing store"
+        )
 
 
 def _busy_error(path: Path, exc: duckdb.Error) -> StoreBusyError:

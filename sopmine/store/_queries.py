@@ -128,10 +128,12 @@ def load_batch(
     source_id = _scalar(con, "SELECT nextval('sources_id_seq')")
     with registered(con, "_sopmine_batch", _arrow_batch(batch.events)) as extras:
         stage(f"{name}: replacing open work")
+        con.execute(_STALE_CASES)
         open_replaced = _scalar(con, _REPLACE_OPEN)
         stage(f"{name}: inserting {len(batch.events):,} events")
         events_added = _scalar(con, _insert_events_sql(extras), [source_id, *extras])
         rows_with_events = _scalar(con, "SELECT count(DISTINCT source_row) FROM _sopmine_batch")
+        con.execute("DROP TABLE _sopmine_stale")
     rows_loaded = _scalar(
         con, "SELECT count(DISTINCT source_row) FROM events WHERE source_id = ?", [source_id]
     )
@@ -155,11 +157,12 @@ def load_batch(
 
 
 def _previous_source(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> int | None:
-    """The source_id of an earlier load of the same file, profile and SOP version, if any."""
+    """The source_id of an earlier load of the same file, read the same way (the profile's
+    hash covers its rules, ``--map`` and the roster) against the same SOP version, if any."""
     row = con.execute(
         "SELECT min(source_id) FROM sources"
-        " WHERE sha256 = ? AND profile = ? AND sop_id = ? AND sop_hash = ?",
-        [batch.sha256, batch.profile, batch.sop_id, batch.sop_hash],
+        " WHERE sha256 = ? AND profile_hash = ? AND sop_id = ? AND sop_hash = ?",
+        [batch.sha256, batch.profile_hash, batch.sop_id, batch.sop_hash],
     ).fetchall()[0]
     return None if row[0] is None else int(row[0])
 
@@ -195,6 +198,7 @@ def _arrow_batch(events: pd.DataFrame) -> pa.Table:
     extras = [c for c in events.columns if c not in EVENT_COLUMNS]
     frame = events.rename(columns={c: f"_x{i}" for i, c in enumerate(extras)})
     table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.append_column("_pos", pa.array(range(len(frame)), type=pa.int64()))
     return table.replace_schema_metadata({"sopmine_extras": json.dumps([str(c) for c in extras])})
 
 
@@ -205,10 +209,30 @@ _IDENTITY = (
 _SAME_EVENT = " AND ".join(f'e."{c}" IS NOT DISTINCT FROM i."{c}"' for c in _IDENTITY)
 
 # Stored open work of the batch's cases that the batch no longer lists is stale: delete it.
+_IDENTITY_LIST = ", ".join(f'"{c}"' for c in _IDENTITY)
+
+# Cases whose stored events are newer than this export's: its open work is out of date.
+_STALE_CASES = """
+    CREATE OR REPLACE TEMP TABLE _sopmine_stale AS
+    WITH batch AS (
+        SELECT sop_id, case_id, max(coalesce("timestamp", start_timestamp)) AS latest
+        FROM _sopmine_batch GROUP BY sop_id, case_id
+    ), stored AS (
+        SELECT e.sop_id, e.case_id, max(coalesce(e."timestamp", e.start_timestamp)) AS latest
+        FROM events e SEMI JOIN batch b ON b.sop_id = e.sop_id AND b.case_id = e.case_id
+        GROUP BY e.sop_id, e.case_id
+    )
+    SELECT b.sop_id, b.case_id FROM batch b JOIN stored s USING (sop_id, case_id)
+    WHERE s.latest > b.latest
+"""
+
+# Open work is a snapshot: a newer export of a case replaces the open work stored for it.
 _REPLACE_OPEN = f"""
     DELETE FROM events e WHERE e.kind = 'open'
         AND EXISTS (SELECT 1 FROM _sopmine_batch i
                     WHERE i.sop_id = e.sop_id AND i.case_id = e.case_id)
+        AND NOT EXISTS (SELECT 1 FROM _sopmine_stale s
+                        WHERE s.sop_id = e.sop_id AND s.case_id = e.case_id)
         AND NOT EXISTS (SELECT 1 FROM _sopmine_batch i WHERE {_SAME_EVENT})
 """  # noqa: S608  (constant identifiers only)
 
@@ -226,6 +250,10 @@ def _insert_events_sql(extras: list[str]) -> str:
             CAST(json_object({pairs}) AS JSON)
         FROM _sopmine_batch i
         WHERE NOT EXISTS (SELECT 1 FROM events e WHERE {_SAME_EVENT})
+            AND NOT (i.kind = 'open' AND EXISTS (
+                SELECT 1 FROM _sopmine_stale s WHERE s.sop_id = i.sop_id AND s.case_id = i.case_id))
+        QUALIFY row_number() OVER (PARTITION BY {_IDENTITY_LIST} ORDER BY _pos) = 1
+        ORDER BY _pos
     """  # noqa: S608  (constant identifiers only)
 
 
