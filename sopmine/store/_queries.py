@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -126,13 +127,14 @@ def load_batch(
         [batch.sop_id, batch.sop_hash, batch.sop_title, batch.sop_json],
     )
     source_id = _scalar(con, "SELECT nextval('sources_id_seq')")
-    with registered(con, "_sopmine_batch", _arrow_batch(batch.events)) as extras:
+    table = _first_of_each_event(con, _arrow_batch(batch.events), batch.events)
+    with registered(con, "_sopmine_batch", table) as extras:
         stage(f"{name}: replacing open work")
         con.execute(_STALE_CASES)
         open_replaced = _scalar(con, _REPLACE_OPEN)
         stage(f"{name}: inserting {len(batch.events):,} events")
         events_added = _scalar(con, _insert_events_sql(extras), [source_id, *extras])
-        rows_with_events = _scalar(con, "SELECT count(DISTINCT source_row) FROM _sopmine_batch")
+        rows_with_events = int(batch.events["source_row"].nunique())
         con.execute("DROP TABLE _sopmine_stale")
     rows_loaded = _scalar(
         con, "SELECT count(DISTINCT source_row) FROM events WHERE source_id = ?", [source_id]
@@ -198,7 +200,6 @@ def _arrow_batch(events: pd.DataFrame) -> pa.Table:
     extras = [c for c in events.columns if c not in EVENT_COLUMNS]
     frame = events.rename(columns={c: f"_x{i}" for i, c in enumerate(extras)})
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    table = table.append_column("_pos", pa.array(range(len(frame)), type=pa.int64()))
     return table.replace_schema_metadata({"sopmine_extras": json.dumps([str(c) for c in extras])})
 
 
@@ -210,6 +211,28 @@ _SAME_EVENT = " AND ".join(f'e."{c}" IS NOT DISTINCT FROM i."{c}"' for c in _IDE
 
 # Stored open work of the batch's cases that the batch no longer lists is stale: delete it.
 _IDENTITY_LIST = ", ".join(f'"{c}"' for c in _IDENTITY)
+
+
+def _first_of_each_event(
+    con: duckdb.DuckDBPyConnection, table: pa.Table, events: pd.DataFrame
+) -> pa.Table:
+    """Keep the first of events that repeat one identity inside the batch (two rows saying
+    the same event are one event, as if they had come in two files). DuckDB's hash finds
+    candidates (it is computed here, never stored); pandas confirms them exactly."""
+    if len(events) < 2:
+        return table
+    with registered(con, "_sopmine_keys", table.select(list(_IDENTITY))):
+        sql = f"SELECT hash({_IDENTITY_LIST}) FROM _sopmine_keys"  # noqa: S608 (constants)
+        rows = con.execute(sql).fetchnumpy()
+    hashes = pd.Series(next(iter(rows.values())))
+    candidates = np.flatnonzero(hashes.duplicated(keep=False).to_numpy())
+    if not len(candidates):
+        return table
+    repeated = np.zeros(len(events), dtype=bool)
+    subset = events.iloc[candidates][list(_IDENTITY)]
+    repeated[candidates] = subset.duplicated(keep="first").to_numpy()
+    return table.filter(pa.array(~repeated))
+
 
 # Cases whose stored events are newer than this export's: its open work is out of date.
 _STALE_CASES = """
@@ -252,8 +275,6 @@ def _insert_events_sql(extras: list[str]) -> str:
         WHERE NOT EXISTS (SELECT 1 FROM events e WHERE {_SAME_EVENT})
             AND NOT (i.kind = 'open' AND EXISTS (
                 SELECT 1 FROM _sopmine_stale s WHERE s.sop_id = i.sop_id AND s.case_id = i.case_id))
-        QUALIFY row_number() OVER (PARTITION BY {_IDENTITY_LIST} ORDER BY _pos) = 1
-        ORDER BY _pos
     """  # noqa: S608  (constant identifiers only)
 
 
