@@ -35,6 +35,7 @@ from pydantic import (
 from sopmine._yaml import compose, explain
 from sopmine.errors import ProfileError
 from sopmine.log.engine import engine
+from sopmine.log.schema import EVENT_KINDS, EventKind
 
 __all__ = [
     "ColumnMap",
@@ -50,9 +51,6 @@ __all__ = [
     "parse_profile",
 ]
 
-EventKind = Literal[
-    "step", "start", "open", "clock_stop", "clock_resume", "clock_reset", "clock_restart"
-]
 DEFAULT_EMPTY_VALUES = (
     "",
     "-",
@@ -148,15 +146,7 @@ class StatusRules(_Frozen):
     def kinds(self) -> dict[str, EventKind]:
         """Status value -> event kind (``"*"`` left out: see :attr:`any_other_is_step`)."""
         table: dict[str, EventKind] = {}
-        for kind in (
-            "step",
-            "start",
-            "open",
-            "clock_stop",
-            "clock_resume",
-            "clock_reset",
-            "clock_restart",
-        ):
+        for kind in EVENT_KINDS:
             for value in getattr(self, kind):
                 if value != "*":
                     table[str(value).strip()] = kind

@@ -33,7 +33,7 @@ clock events of OSS (41 stop, 42 resume, 43 stop and reset, 44 restart from the 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, get_args
 
 import pandas as pd
 import pandera.pandas as pa
@@ -45,20 +45,16 @@ __all__ = [
     "MAX_TEXT_LENGTH",
     "REJECT_COLUMNS",
     "REJECT_REASONS",
+    "EventKind",
     "EventSchema",
     "empty_events",
     "empty_rejects",
 ]
 
-EVENT_KINDS = (
-    "step",
-    "start",
-    "open",
-    "clock_stop",
-    "clock_resume",
-    "clock_reset",
-    "clock_restart",
-)
+EventKind = Literal[
+    "step", "start", "open", "clock_stop", "clock_resume", "clock_reset", "clock_restart"
+]
+EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
 EVENT_COLUMNS = (
     "case_id",
     "activity",
