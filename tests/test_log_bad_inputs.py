@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from log_helpers import assert_every_row_accounted
 from pandas.testing import assert_frame_equal
 
 from sopmine.errors import LogReadError, ProfileError
@@ -54,14 +54,6 @@ def rejects_of(read: LogRead) -> list[tuple[int, str, str | None, str | None]]:
         (int(r), str(reason), None if pd.isna(f) else f, None if pd.isna(v) else v)
         for r, reason, f, v in frame.itertuples(index=False)
     ]
-
-
-def assert_every_row_accounted(read: LogRead, data_rows: Iterable[int]) -> None:
-    assert read.rows_read == read.rows_loaded + read.rows_rejected + read.rows_duplicate
-    loaded = sorted(set(read.events["source_row"]))
-    rejected = read.rejects["source_row"].tolist()
-    duplicate = [int(r) for r in read.duplicate_rows]
-    assert sorted(loaded + rejected + duplicate) == sorted(data_rows)
 
 
 def utc(*stamps: str) -> list[pd.Timestamp]:

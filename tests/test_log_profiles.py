@@ -20,11 +20,12 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
+from log_helpers import assert_every_row_accounted
 from pandas.testing import assert_frame_equal
 
 from sopmine import load_sop
 from sopmine.errors import LogReadError
-from sopmine.log import LogRead, empty_rejects, read_log
+from sopmine.log import empty_rejects, read_log
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exports"
 
@@ -82,15 +83,6 @@ def _text(values: Iterable[Any]) -> pd.Series:
 
 def _utc(values: Iterable[str | None]) -> pd.Series:
     return pd.Series(pd.to_datetime(list(values), utc=True), dtype="datetime64[us, UTC]")
-
-
-def assert_every_row_accounted(read: LogRead, data_rows: Iterable[int]) -> None:
-    """Each data row is loaded, rejected or a duplicate: exactly one of them."""
-    assert read.rows_read == read.rows_loaded + read.rows_rejected + read.rows_duplicate
-    loaded = sorted(set(read.events["source_row"]))
-    rejected = read.rejects["source_row"].tolist()
-    duplicate = [int(r) for r in read.duplicate_rows]
-    assert sorted(loaded + rejected + duplicate) == sorted(data_rows)
 
 
 def copy_fixture(name: str, folder: Path) -> Path:

@@ -32,6 +32,7 @@ from pydantic import (
     model_validator,
 )
 
+from sopmine._search import search_dirs, yaml_files
 from sopmine._yaml import compose, explain
 from sopmine.errors import ProfileError
 from sopmine.log.engine import engine
@@ -306,21 +307,12 @@ def bundled_profile_dir() -> Path:
 
 def profile_dirs() -> list[Path]:
     """The folders searched for profile names, in order."""
-    extra = [Path(p) for p in os.environ.get("SOPMINE_PROFILES", "").split(os.pathsep) if p]
-    found: list[Path] = []
-    for folder in [*extra, Path.cwd() / "profiles", bundled_profile_dir()]:
-        if folder.is_dir() and folder.resolve() not in [f.resolve() for f in found]:
-            found.append(folder)
-    return found
+    return search_dirs("SOPMINE_PROFILES", "profiles", bundled_profile_dir())
 
 
 def list_profiles() -> list[Path]:
     """Every profile file found, one per name (the first found wins), sorted by name."""
-    found: dict[str, Path] = {}
-    for folder in profile_dirs():
-        for path in sorted(folder.glob("*.yaml")):
-            found.setdefault(path.stem, path)
-    return sorted(found.values(), key=lambda p: p.stem)
+    return yaml_files(profile_dirs())
 
 
 def load_profile(name: str | os.PathLike[str]) -> Profile:

@@ -11,6 +11,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from sopmine._search import search_dirs, yaml_files
 from sopmine.errors import SopModelNotFoundError
 from sopmine.sop.loader import read_sop_file
 from sopmine.sop.model import SopModel
@@ -27,22 +28,12 @@ def bundled_model_dir() -> Path:
 
 def model_dirs() -> list[Path]:
     """The folders searched for model ids, in order."""
-    extra = [Path(p) for p in os.environ.get("SOPMINE_MODELS", "").split(os.pathsep) if p]
-    dirs = [*extra, Path.cwd() / "sop_models", bundled_model_dir()]
-    unique: list[Path] = []
-    for folder in dirs:
-        if folder.is_dir() and folder.resolve() not in [u.resolve() for u in unique]:
-            unique.append(folder)
-    return unique
+    return search_dirs("SOPMINE_MODELS", "sop_models", bundled_model_dir())
 
 
 def list_sops() -> list[Path]:
     """Every model file found in :func:`model_dirs`, one per id (the first found wins)."""
-    found: dict[str, Path] = {}
-    for folder in model_dirs():
-        for path in sorted(folder.glob("*.yaml")):
-            found.setdefault(path.stem, path)
-    return sorted(found.values(), key=lambda p: p.stem)
+    return yaml_files(model_dirs())
 
 
 def load_sop(name: str | os.PathLike[str]) -> SopModel:
