@@ -26,7 +26,7 @@ from sopmine.errors import LogReadError, SopmineError
 if TYPE_CHECKING:
     from sopmine.sop.model import SopModel
 
-__all__ = ["AcceptingNet", "Alignment", "align_traces", "read_xes", "to_petri_net"]
+__all__ = ["AcceptingNet", "Alignment", "align_traces", "read_xes", "to_petri_net", "write_xes"]
 
 
 @dataclass(frozen=True)
@@ -144,6 +144,7 @@ def read_xes(path: Path) -> pd.DataFrame:
     """
     import pm4py
 
+    _quiet()
     try:
         with warnings.catch_warnings():  # pm4py advertises an optional faster reader
             warnings.simplefilter("ignore", UserWarning)
@@ -157,3 +158,28 @@ def read_xes(path: Path) -> pd.DataFrame:
         raise LogReadError(f"{path}: pm4py did not return an event table")
     internal = [c for c in frame.columns if str(c).startswith("@@")]
     return frame.drop(columns=internal).reset_index(drop=True)
+
+
+def write_xes(frame: pd.DataFrame, path: Path) -> None:
+    """Write an event frame with XES keys (``case:concept:name``, ...) as an XES file.
+
+    Empty cells are left out of their event rather than written as empty strings.
+    """
+    import pm4py
+
+    _quiet()
+    events = frame.copy()
+    events["time:timestamp"] = pd.to_datetime(events["time:timestamp"], utc=True)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            pm4py.write_xes(events, str(path), case_id_key="case:concept:name")
+    except OSError as exc:
+        raise SopmineError(f"{path}: cannot write XES ({exc.strerror})") from None
+
+
+def _quiet() -> None:
+    """No progress bars from pm4py: sopmine's commands report progress themselves."""
+    from pm4py.util import constants
+
+    constants.SHOW_PROGRESS_BAR = False

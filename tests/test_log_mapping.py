@@ -336,7 +336,12 @@ def test_columns_mapped_on_the_command_line_must_still_make_a_profile() -> None:
     assert mapped.columns.used() == {
         "case_id": "No Permohonan",
         "activity": "activity",
+        "activity_code": "activity_code",
         "timestamp": "Tanggal Selesai",
+        "start_timestamp": "start_timestamp",
+        "role": "role",
+        "resource": "resource",
+        "status": "status",
     }
     assert generic.columns.case_id == "case_id"  # the original is untouched
     with pytest.raises(ProfileError, match=r"^profile generic: unknown field 'kolom'"):

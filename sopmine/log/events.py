@@ -195,7 +195,7 @@ def _kinds(status: pd.Series, profile: Profile, issues: Issues, column: str | No
     lookup = np.array([table.get(str(u)) for u in uniques] + [None], dtype=object)
     kinds = pd.Series(lookup[codes], index=status.index, dtype="str")
     if profile.status.any_other_is_step:
-        kinds = kinds.where(kinds.notna() | status.isna(), "step")
+        kinds = kinds.where(kinds.notna(), "step")  # "any other value", an empty one too
     issues.add_unknown_status(status, kinds.isna(), column)
     return kinds.fillna("step").astype("str")
 

@@ -46,6 +46,7 @@ __all__ = [
     "RosterSettings",
     "StatusRules",
     "StepOverrides",
+    "WriteSettings",
     "bundled_profile_dir",
     "list_profiles",
     "load_profile",
@@ -192,6 +193,40 @@ class RosterSettings(_Frozen):
     role: str = "role"
 
 
+class WriteSettings(_Frozen):
+    """How sopmine writes this export (``sopmine simulate``); loading ignores this section.
+
+    Templates may use ``{seq}`` (case number, an int: ``{seq:05d}``), ``{year}`` (of the
+    submission), ``{case_id}``, ``{service}``, ``{sop_id}``, ``{office}``, ``{regency}``,
+    ``{submitted}`` (first event, in ``date_format``), ``{nib}`` (a 13-digit business id),
+    ``{step_number}``, ``{name}`` and ``{nip}`` (of the person who did the step) and
+    ``{printed}`` (the as-of time, in ``date_format``).
+    """
+
+    case_id: str = "{year}-{seq:05d}"
+    date_format: str | None = Field(
+        default=None, description="default: the first %-format of date_formats"
+    )
+    resource: Literal["nip", "name"] = Field(
+        default="nip", description="what identifies a person: the 18-digit NIP or the name"
+    )
+    encoding: str = "utf-8"
+    status_done: str | None = Field(
+        default=None, description="status of a completed step; default: status.step[0] if not *"
+    )
+    status_waiting: str | None = Field(
+        default=None, description="status of open work not started; default: status.open[0]"
+    )
+    status_in_progress: str | None = Field(
+        default=None, description="status of open work started; default: status.open[-1]"
+    )
+    extra: dict[str, str] = Field(default={}, description="further column -> template")
+    order: tuple[str, ...] = Field(default=(), description="column order (default: as mapped)")
+    title_rows: tuple[str, ...] = Field(
+        default=(), description="XLSX lines above the header (header_row - 1 of them)"
+    )
+
+
 class Profile(_Frozen):
     """One export format, as data. See ``docs/profiles.md`` for a field-by-field guide."""
 
@@ -217,6 +252,7 @@ class Profile(_Frozen):
     events: tuple[EventRule, ...] = ()
     steps: dict[str, StepOverrides] = {}
     roster: RosterSettings = RosterSettings()
+    write: WriteSettings = WriteSettings()
 
     @field_validator("timezone")
     @classmethod
@@ -251,8 +287,8 @@ class Profile(_Frozen):
 
     @property
     def hash(self) -> str:
-        """sha256 of the profile's canonical JSON: which rules produced a load."""
-        text = self.model_dump_json(exclude_none=False)
+        """sha256 of the profile's reading rules (its canonical JSON without ``write``)."""
+        text = self.model_dump_json(exclude_none=False, exclude={"write"})
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def overrides(self, sop_id: str) -> StepOverrides:

@@ -1,0 +1,477 @@
+"""Ground truth: the verdicts a log deserves, computed from its events with the calendar.
+
+:func:`ground_truth` reads canonical events (the columns of :data:`sopmine.EVENT_COLUMNS`) and
+applies DOMAIN.md's SLA rules directly, one plain step at a time, so that the verdict engine
+can be measured against it. What the simulator injected (missing steps, swaps, ...) comes in
+as ``injected`` and is kept as given; every time, breach and role verdict is recomputed here.
+
+Rules, as implemented:
+
+- a step's handover is the completion of the case's previous completed event (a step, mapped or
+  not; clock events hand nothing over); the first event of a case has no handover;
+- the clock is stopped while the file is back with the applicant (from the completion of a step
+  that sends it back along a ``return`` edge to the completion of the step it was sent back
+  to) and while an SLA clock stop is in force (``clock_stop``/``clock_reset`` until the next
+  ``clock_resume``/``clock_restart``, or the as-of time); stopped time counts for no clock;
+- elapsed = working minutes from handover to completion minus the stopped working minutes;
+  waiting and processing split it at the start time when there is one;
+- the service clock runs from the last completion of the SLA's clock-start step to the last
+  completed step (closed cases) or the as-of time (open cases); ``clock_reset``/``restart``
+  moves its start to the restart;
+- the service target is the sum of the step targets after the clock start on the case's
+  reference path: the SOP path it followed (closed cases), or the path so far continued by the
+  quickest way to an issued licence (open cases);
+- breach: elapsed > target; at risk: an open case that has used ``sla.at_risk_share`` (80%)
+  of its service target or of the target of the step it is at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sopmine.log.mapping import normalize_label
+from sopmine.sop import SopModel
+from sopmine.sop.flow import service_target_minutes
+from sopmine.sop.model import BACKWARD_KINDS
+
+__all__ = ["CASE_TRUTH_COLUMNS", "STEP_TRUTH_COLUMNS", "Truth", "ground_truth"]
+
+STEP_TRUTH_COLUMNS = (
+    "case_id",
+    "step_id",
+    "activity",
+    "resource",
+    "role",
+    "handover_at",
+    "started_at",
+    "completed_at",
+    "waiting_minutes",
+    "processing_minutes",
+    "elapsed_minutes",
+    "stopped_minutes",
+    "target_minutes",
+    "breach",
+)
+CASE_TRUTH_COLUMNS = (
+    "case_id",
+    "status",
+    "path",
+    "current_step",
+    "service_start",
+    "service_end",
+    "service_elapsed_minutes",
+    "service_target_minutes",
+    "service_breach",
+    "remaining_minutes",
+    "step_elapsed_minutes",
+    "step_target_minutes",
+    "at_risk",
+    "deviations",
+)
+DEVIATION_TRUTH_COLUMNS = ("case_id", "type", "step_id", "detail", "origin")
+
+
+@dataclass(frozen=True)
+class Truth:
+    """The expected verdicts: ``cases``, ``steps`` and ``deviations`` frames, and the as-of."""
+
+    cases: pd.DataFrame
+    steps: pd.DataFrame
+    deviations: pd.DataFrame
+    as_of: pd.Timestamp
+
+
+def ground_truth(
+    events: pd.DataFrame,
+    model: SopModel,
+    *,
+    as_of: dt.datetime | pd.Timestamp,
+    paths: pd.DataFrame | None = None,
+    injected: pd.DataFrame | None = None,
+) -> Truth:
+    """The expected verdicts for ``events`` (canonical columns) of one SOP ``model``.
+
+    ``paths`` (columns ``case_id``, ``path`` as a tuple of step ids, ``reached`` the number of
+    its steps a still open case has reached) gives each case's reference path; without it the
+    observed sequence of mapped steps is used, which is right for conformant cases.
+    ``injected`` (``case_id, type, step_id, detail``) lists control-flow and role deviations
+    put into the log on purpose.
+    """
+    stamp = pd.Timestamp(as_of)
+    stamp = (
+        stamp.tz_localize(model.office.timezone) if stamp.tzinfo is None else stamp
+    ).tz_convert("UTC")
+    cal = model.calendar
+    frame = events.reset_index(drop=True).copy()
+    frame["_order"] = np.arange(len(frame))
+    done = frame[frame["kind"] == "step"].sort_values(["case_id", "timestamp", "_order"])
+    clock = frame[frame["kind"].str.startswith("clock_")].sort_values(["case_id", "timestamp"])
+    open_rows = frame[frame["kind"] == "open"]
+
+    stops = _stopped_intervals(done, clock, model, stamp)
+    steps = _step_times(done, stops, model, cal)
+    cases = _case_verdicts(frame, done, open_rows, clock, stops, steps, model, stamp, paths)
+    deviations = _deviations(done, steps, cases, model, injected)
+    counts = deviations.groupby("case_id").size()
+    cases["deviations"] = cases["case_id"].map(counts).fillna(0).astype(np.int64)
+    return Truth(
+        cases=cases[list(CASE_TRUTH_COLUMNS)].reset_index(drop=True),
+        steps=steps[list(STEP_TRUTH_COLUMNS)].reset_index(drop=True),
+        deviations=deviations.reset_index(drop=True),
+        as_of=stamp,
+    )
+
+
+def _stopped_intervals(
+    done: pd.DataFrame, clock: pd.DataFrame, model: SopModel, as_of: pd.Timestamp
+) -> pd.DataFrame:
+    """``case_id, stop_from, stop_to, reset``: when the clocks stand still, per case."""
+    returns = {(e.source, e.target) for e in model.edges if e.kind == "return"}
+    previous = done.groupby("case_id")["step_id"].shift(1)
+    previous_at = done.groupby("case_id")["timestamp"].shift(1)
+    is_return = [
+        (p, s) in returns for p, s in zip(previous.tolist(), done["step_id"].tolist(), strict=True)
+    ]
+    back = pd.DataFrame(
+        {
+            "case_id": done["case_id"][is_return],
+            "stop_from": previous_at[is_return],
+            "stop_to": done["timestamp"][is_return],
+            "reset": False,
+        }
+    )
+    rows = []
+    for case_id, group in clock.groupby("case_id", sort=False):
+        since = None
+        reset = False
+        for kind, at in zip(group["kind"], group["timestamp"], strict=True):
+            if kind in ("clock_stop", "clock_reset") and since is None:
+                since, reset = at, kind == "clock_reset"
+            elif kind in ("clock_resume", "clock_restart") and since is not None:
+                rows.append((case_id, since, at, reset))
+                since = None
+        if since is not None:
+            rows.append((case_id, since, as_of, reset))
+    machine = pd.DataFrame(rows, columns=["case_id", "stop_from", "stop_to", "reset"])
+    parts = [p for p in (back, machine) if not p.empty]
+    if not parts:
+        return pd.DataFrame(
+            {
+                "case_id": pd.Series(dtype="object"),
+                "stop_from": pd.Series(dtype="datetime64[ns, UTC]"),
+                "stop_to": pd.Series(dtype="datetime64[ns, UTC]"),
+                "reset": pd.Series(dtype="bool"),
+            }
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def _stopped_minutes(
+    spans: pd.DataFrame, stops: pd.DataFrame, start: str, end: str, model: SopModel
+) -> np.ndarray:
+    """Working minutes of each span (``start``..``end`` columns) during which a clock stood."""
+    result = np.zeros(len(spans))
+    if stops.empty or spans.empty:
+        return result
+    left = spans[["case_id", start, end]].copy()
+    left["_row"] = np.arange(len(spans))
+    pairs = left.merge(stops, on="case_id")
+    lo = pairs[[start, "stop_from"]].max(axis=1)
+    hi = pairs[[end, "stop_to"]].min(axis=1)
+    overlap = model.calendar.working_minutes(lo, hi)
+    overlap = np.where(hi > lo, np.nan_to_num(overlap), 0.0)
+    np.add.at(result, pairs["_row"].to_numpy(), overlap)
+    return result
+
+
+def _step_times(
+    done: pd.DataFrame, stops: pd.DataFrame, model: SopModel, cal: object
+) -> pd.DataFrame:
+    steps = pd.DataFrame(
+        {
+            "case_id": done["case_id"],
+            "step_id": done["step_id"],
+            "activity": done["activity"],
+            "resource": done["resource"],
+            "role": done["role"],
+            "handover_at": done.groupby("case_id")["timestamp"].shift(1),
+            "started_at": done["start_timestamp"],
+            "completed_at": done["timestamp"],
+        }
+    )
+    working = model.calendar.working_minutes
+    stopped = _stopped_minutes(steps, stops, "handover_at", "completed_at", model)
+    steps["elapsed_minutes"] = working(steps["handover_at"], steps["completed_at"]) - stopped
+    with_start = steps["started_at"].notna() & steps["handover_at"].notna()
+    waits = steps.assign(started_at=steps["started_at"].where(with_start, steps["completed_at"]))
+    wait_stop = _stopped_minutes(waits, stops, "handover_at", "started_at", model)
+    work_stop = _stopped_minutes(
+        steps.assign(handover_at=steps["started_at"]), stops, "handover_at", "completed_at", model
+    )
+    steps["waiting_minutes"] = np.where(
+        with_start, working(steps["handover_at"], steps["started_at"]) - wait_stop, np.nan
+    )
+    steps["processing_minutes"] = np.where(
+        steps["started_at"].notna(),
+        working(steps["started_at"], steps["completed_at"]) - work_stop,
+        np.nan,
+    )
+    steps["stopped_minutes"] = np.where(steps["handover_at"].notna(), stopped, np.nan)
+    targets = {s.id: model.target_minutes(s.id) for s in model.steps}
+    steps["target_minutes"] = steps["step_id"].map(targets).astype("float64")
+    steps["breach"] = (steps["elapsed_minutes"] > steps["target_minutes"]).fillna(False)
+    steps["breach"] = steps["breach"].astype(bool)
+    del cal
+    # one row per completed step of the SOP; unmapped events only hand over
+    return steps[steps["step_id"].notna()]
+
+
+def _case_verdicts(
+    frame: pd.DataFrame,
+    done: pd.DataFrame,
+    open_rows: pd.DataFrame,
+    clock: pd.DataFrame,
+    stops: pd.DataFrame,
+    steps: pd.DataFrame,
+    model: SopModel,
+    as_of: pd.Timestamp,
+    paths: pd.DataFrame | None,
+) -> pd.DataFrame:
+    ends: dict[str, str] = {}
+    for edge in model.edges:
+        if edge.target is None:
+            ends.setdefault(edge.source, edge.outcome or "issued")
+    case_ids = pd.Index(frame["case_id"].drop_duplicates().sort_values())
+    last = done.groupby("case_id").tail(1).set_index("case_id")
+    status = pd.Series("open", index=case_ids, dtype="object")
+    outcome = last["step_id"].map(ends)
+    closed = outcome.dropna().index.difference(pd.Index(open_rows["case_id"].unique()))
+    status[closed] = np.where(outcome[closed] == "rejected", "rejected", "closed")
+
+    mapped = done[done["step_id"].notna()]
+    observed = mapped.groupby("case_id")["step_id"].agg(tuple)
+    if paths is not None:
+        given = paths.set_index("case_id")
+        reference = given["path"].reindex(case_ids)
+        reached = given["reached"].reindex(case_ids) if "reached" in given else None
+    else:
+        reference, reached = observed.reindex(case_ids), None
+    quickest = _quickest_completions(model)
+    targets, paths_used = [], []
+    for case_id in case_ids:
+        path = reference.get(case_id)
+        path = tuple(path) if isinstance(path, tuple | list) else observed.get(case_id, ())
+        if status[case_id] == "open":
+            upto = int(reached[case_id]) if reached is not None else len(path)
+            path = tuple(path[:upto])
+            path = path + quickest.get(path[-1], ()) if path else path
+        paths_used.append(" > ".join(path))
+        has_start = model.sla.clock_start in path
+        targets.append(service_target_minutes(model, path) if has_start else np.nan)
+
+    start_rows = mapped[mapped["step_id"] == model.sla.clock_start]
+    service_start = start_rows.groupby("case_id")["timestamp"].max().reindex(case_ids)
+    restarts = clock[clock["kind"] == "clock_restart"].groupby("case_id")["timestamp"].max()
+    restarted = restarts.reindex(case_ids)
+    service_start = service_start.where(~(restarted > service_start).fillna(False), restarted)
+    service_end = last["timestamp"].reindex(case_ids).where(status != "open")
+    cases = pd.DataFrame(
+        {
+            "case_id": case_ids,
+            "status": status.to_numpy(),
+            "path": paths_used,
+            "service_start": service_start.to_numpy(),
+            "service_end": service_end.to_numpy(),
+            "service_target_minutes": np.array(targets, dtype=np.float64),
+        }
+    )
+    cases["_until"] = cases["service_end"].where(cases["status"] != "open", as_of)
+    cases.loc[cases["service_start"].isna(), "_until"] = pd.NaT
+    cal = model.calendar
+    stopped = _stopped_minutes(
+        cases.rename(columns={"service_start": "_from"}), stops, "_from", "_until", model
+    )
+    cases["service_elapsed_minutes"] = (
+        cal.working_minutes(cases["service_start"], cases["_until"]) - stopped
+    )
+    cases["service_breach"] = (
+        cases["service_elapsed_minutes"] > cases["service_target_minutes"]
+    ).fillna(False)
+    cases["remaining_minutes"] = np.where(
+        cases["status"] == "open",
+        cases["service_target_minutes"] - cases["service_elapsed_minutes"],
+        np.nan,
+    )
+    # the step an open case is at: its open row, timed from its last completion
+    current = open_rows.groupby("case_id")["step_id"].first().reindex(case_ids)
+    cases["current_step"] = current.where(status == "open").to_numpy()
+    last_done = done.groupby("case_id")["timestamp"].max().reindex(case_ids)
+    spans = pd.DataFrame({"case_id": case_ids, "_from": last_done.to_numpy(), "_until": as_of})
+    spans.loc[cases["status"].to_numpy() != "open", "_from"] = pd.NaT
+    step_stop = _stopped_minutes(spans, stops, "_from", "_until", model)
+    cases["step_elapsed_minutes"] = cal.working_minutes(spans["_from"], spans["_until"]) - step_stop
+    step_targets = {s.id: model.target_minutes(s.id) for s in model.steps}
+    cases["step_target_minutes"] = cases["current_step"].map(step_targets).astype("float64")
+    share = model.sla.at_risk_share
+    service_risk = cases["service_elapsed_minutes"] >= share * cases["service_target_minutes"]
+    step_risk = cases["step_elapsed_minutes"] >= share * cases["step_target_minutes"]
+    cases["at_risk"] = (cases["status"] == "open") & (service_risk | step_risk)
+    del steps
+    return cases
+
+
+def _quickest_completions(model: SopModel) -> dict[str, tuple[str, ...]]:
+    """From each step, the steps after it on the quickest forward way to an end.
+
+    Quickest by the sum of step targets; an end that issues the licence is preferred to one
+    that rejects it when the step can still reach both.
+    """
+    forward: dict[str, list[str | None]] = {}
+    for edge in model.edges:
+        if edge.kind in BACKWARD_KINDS:
+            continue
+        forward.setdefault(edge.source, []).append(
+            edge.target if edge.target is not None else f"@{edge.outcome or 'issued'}"
+        )
+    result: dict[str, tuple[str, ...]] = {}
+    for step in model.steps:
+        best: dict[str, tuple[float, tuple[str, ...]]] = {}
+        queue: list[tuple[float, tuple[str, ...], str]] = [(0.0, (), step.id)]
+        seen: set[str] = set()
+        while queue:
+            cost, path, at = heapq.heappop(queue)
+            if at.startswith("@"):
+                best.setdefault(at[1:], (cost, path))
+                continue
+            if at in seen:
+                continue
+            seen.add(at)
+            for nxt in forward.get(at, []):
+                if nxt is None:
+                    continue
+                if nxt.startswith("@"):
+                    heapq.heappush(queue, (cost, path, nxt))
+                else:
+                    heapq.heappush(queue, (cost + model.target_minutes(nxt), (*path, nxt), nxt))
+        chosen = best.get("issued") or best.get("rejected")
+        result[step.id] = chosen[1] if chosen else ()
+    return result
+
+
+def _deviations(
+    done: pd.DataFrame,
+    steps: pd.DataFrame,
+    cases: pd.DataFrame,
+    model: SopModel,
+    injected: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """Injected control-flow deviations, and the role and time verdicts read from the events."""
+    parts = []
+    if injected is not None and not injected.empty:
+        flow_types = {
+            "missing_step",
+            "wrong_order",
+            "repeated_step",
+            "unexpected_activity",
+            "unmapped_activity",
+        }
+        kept = injected[injected["type"].isin(flow_types)]
+        parts.append(kept.assign(origin="injected")[list(DEVIATION_TRUTH_COLUMNS)])
+    parts.append(_wrong_actors(steps, model))
+    parts.append(_four_eyes(steps, model))
+    late = steps[steps["breach"]]
+    parts.append(
+        pd.DataFrame(
+            {
+                "case_id": late["case_id"],
+                "type": "step_sla_breach",
+                "step_id": late["step_id"],
+                "detail": [
+                    f"{e:.0f} of {t:.0f} working minutes"
+                    for e, t in zip(late["elapsed_minutes"], late["target_minutes"], strict=True)
+                ],
+                "origin": "derived",
+            }
+        )
+    )
+    for flag, kind in (("service_breach", "service_sla_breach"), ("at_risk", "open_at_risk")):
+        hit = cases[cases[flag]]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "case_id": hit["case_id"],
+                    "type": kind,
+                    "step_id": hit["current_step"] if kind == "open_at_risk" else None,
+                    "detail": [
+                        f"{e:.0f} of {t:.0f} working minutes"
+                        for e, t in zip(
+                            hit["service_elapsed_minutes"],
+                            hit["service_target_minutes"],
+                            strict=True,
+                        )
+                    ],
+                    "origin": "derived",
+                }
+            )
+        )
+    frames = [p for p in parts if not p.empty]
+    if not frames:
+        return pd.DataFrame(columns=list(DEVIATION_TRUTH_COLUMNS))
+    out = pd.concat(frames, ignore_index=True)
+    return out.sort_values(["case_id", "type", "step_id"], na_position="first", kind="stable")
+
+
+def _wrong_actors(steps: pd.DataFrame, model: SopModel) -> pd.DataFrame:
+    """Events whose role is known and is neither the step's actor nor a co-actor (any alias)."""
+    allowed = {
+        s.id: {
+            normalize_label(n)
+            for actor_id in (s.actor, *s.co_actors)
+            for n in model.actor(actor_id).names()
+        }
+        for s in model.steps
+    }
+    known = steps[steps["role"].notna()]
+    wrong = [
+        normalize_label(str(role)) not in allowed[step_id]
+        for role, step_id in zip(known["role"], known["step_id"], strict=True)
+    ]
+    hit = known[np.array(wrong, dtype=np.bool_)] if len(known) else known
+    return pd.DataFrame(
+        {
+            "case_id": hit["case_id"],
+            "type": "wrong_actor",
+            "step_id": hit["step_id"],
+            "detail": [
+                f"done by {r}, not {model.actor(model.step(s).actor).name}"
+                for r, s in zip(hit["role"], hit["step_id"], strict=True)
+            ],
+            "origin": "derived",
+        }
+    )
+
+
+def _four_eyes(steps: pd.DataFrame, model: SopModel) -> pd.DataFrame:
+    """Cases where one person did both steps of a four-eyes pair (one row per pair)."""
+    rows: list[tuple[str, str, str, str, str]] = []
+    people = steps[steps["resource"].notna()]
+    for pair in model.sla.segregation_of_duties:
+        first = people[people["step_id"] == pair.first][["case_id", "resource"]]
+        second = people[people["step_id"] == pair.second][["case_id", "resource"]]
+        both = first.merge(second, on=["case_id", "resource"]).drop_duplicates("case_id")
+        rows.extend(
+            (
+                c,
+                "segregation_of_duties",
+                pair.second,
+                f"{r} did both {pair.first} and {pair.second}",
+                "derived",
+            )
+            for c, r in zip(both["case_id"], both["resource"], strict=True)
+        )
+    return pd.DataFrame(rows, columns=list(DEVIATION_TRUTH_COLUMNS))
