@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from sopmine.simulate._codes import categorical
 from sopmine.simulate._flow import Flow
 from sopmine.simulate._staff import Staff, applicant_actors
 from sopmine.simulate.settings import SimulationError, SimulationSettings
@@ -32,7 +33,14 @@ CLOCK_LABELS = {
     "clock_stop": "Penghentian Sementara Waktu SLA",
     "clock_resume": "Waktu SLA Dilanjutkan",
 }
-_UNMAPPED_TARGET = 30.0  # working minutes an activity outside the SOP takes, typically
+_UNMAPPED_TARGET = 30.0
+#: Event kinds the simulator writes, in code order.
+KINDS = (
+    "step",
+    "open",
+    "clock_stop",
+    "clock_resume",
+)  # working minutes an activity outside the SOP takes, typically
 
 
 @dataclass
@@ -41,6 +49,7 @@ class Generated:
 
     events: pd.DataFrame
     cases: pd.DataFrame
+    paths: pd.DataFrame  # the drawn path of every case, one row per step: case, step_id
     injected: pd.DataFrame
     staff: Staff
     as_of: pd.Timestamp
@@ -726,55 +735,68 @@ def _assemble(
     visible[open_rows] = True
 
     ids = list(flow.step_ids)
-    names = [s.name for s in model.steps]
-    step_id = np.array([*ids, None], dtype=object)[np.where(step >= 0, step, -1)]
-    activity = np.array([*names, ""], dtype=object)[np.where(step >= 0, step, -1)]
-    extra = np.array(settings.extra_activities, dtype=object)
-    activity = np.where(label >= 0, extra[np.maximum(label, 0)], activity)
-    kind = np.where(done, "step", "open").astype(object)
+    size = len(ids)
+    extra = list(settings.extra_activities)
+    clock_kinds = ("clock_stop", "clock_resume")
+    # activity codes: the steps' names, then the extra labels, then the clock labels
+    activity_names = [s.name for s in model.steps] + extra
+    activity_names += [CLOCK_LABELS[k] for k in clock_kinds]
+    activity = np.where(label >= 0, size + label, step)
+    kind = np.where(done, 0, 1)  # KINDS: step, open
     started_known = np.where(done | (times.started <= as_of_w), times.started, np.nan)
-    events = pd.DataFrame(
-        {
-            "case": case,
-            "activity": activity,
-            "step_id": step_id,
-            "kind": kind,
-            "timestamp": axis.instants(np.where(done, times.completed, np.nan)),
-            "start_timestamp": axis.instants(started_known),
-            "actor": np.array([a.id for a in model.actors], dtype=object)[actor],
-            "person": person,
-            "_w": times.completed,
-        }
-    )[visible]
+    parts = {
+        "case": case[visible],
+        "activity": activity[visible],
+        "step": step[visible],
+        "kind": kind[visible],
+        "completed": np.where(done, times.completed, np.nan)[visible],
+        "started": started_known[visible],
+        "actor": actor[visible],
+        "person": person[visible],
+        "_w": times.completed[visible],
+    }
     if stops.case.size:
-        clock = pd.DataFrame(
-            {
-                "case": np.concatenate([stops.case, stops.case]),
-                "activity": [CLOCK_LABELS["clock_stop"]] * stops.case.size
-                + [CLOCK_LABELS["clock_resume"]] * stops.case.size,
-                "step_id": None,
-                "kind": ["clock_stop"] * stops.case.size + ["clock_resume"] * stops.case.size,
-                "_w": np.concatenate([stops.stopped, stops.resumed]),
-                "actor": None,
-                "person": -1,
-            }
-        )
-        clock = clock[clock["_w"] <= as_of_w]
-        clock["timestamp"] = axis.instants(clock["_w"].to_numpy(dtype=np.float64))
-        clock["start_timestamp"] = pd.Series(
-            pd.NaT, index=clock.index, dtype=events["start_timestamp"].dtype
-        )
-        events = pd.concat([events, clock[events.columns]], ignore_index=True)
-    events = events.sort_values(["case", "_w"], kind="stable").reset_index(drop=True)
+        n = stops.case.size
+        w = np.concatenate([stops.stopped, stops.resumed])
+        shown = w <= as_of_w
+        clock = {
+            "case": np.concatenate([stops.case, stops.case]),
+            "activity": np.repeat([size + len(extra), size + len(extra) + 1], n),
+            "step": np.full(2 * n, -1),
+            "kind": np.repeat([2, 3], n),
+            "completed": w,
+            "started": np.full(2 * n, np.nan),
+            "actor": np.full(2 * n, -1),
+            "person": np.full(2 * n, -1),
+            "_w": w,
+        }
+        parts = {k: np.concatenate([v, clock[k][shown]]) for k, v in parts.items()}
+    order = np.lexsort((parts["_w"], parts["case"]))
+    parts = {k: v[order] for k, v in parts.items()}
 
     width = len(str(cases))
-    case_ids = np.array([f"{i + 1:0{width}d}" for i in range(cases)], dtype=object)
-    events.insert(0, "case_id", case_ids[events["case"].to_numpy()])
+    case_ids = [f"{i + 1:0{width}d}" for i in range(cases)]
+    events = pd.DataFrame(
+        {
+            "case_id": categorical(parts["case"], case_ids),
+            "case": parts["case"],
+            "activity": categorical(parts["activity"], activity_names),
+            "step_id": categorical(parts["step"], ids),
+            "kind": categorical(parts["kind"], KINDS),
+            "timestamp": axis.instants(parts["completed"]),
+            "start_timestamp": axis.instants(parts["started"]),
+            "actor": categorical(parts["actor"], [a.id for a in model.actors]),
+            "person": parts["person"],
+            "_w": parts["_w"],
+        }
+    )
 
     # the path and outcome of each case as drawn, and how much of it was done by the as-of
-    names_of = np.array(ids, dtype=object)
-    paths = (
-        pd.Series(names_of[drawn["step"].to_numpy()]).groupby(drawn["case"].to_numpy()).agg(tuple)
+    paths = pd.DataFrame(
+        {
+            "case": drawn["case"].to_numpy(),
+            "step_id": np.array(ids, dtype=object)[drawn["step"].to_numpy()],
+        }
     )
     reached = pd.Series(np.where(done & (origin >= 0), origin + 1, 0)).groupby(case).max()
     open_cases = np.zeros(cases, dtype=np.bool_)
@@ -787,13 +809,13 @@ def _assemble(
             "open": open_cases,
         }
     )
-    case_frame["path"] = case_frame["case"].map(paths)
     case_frame["reached"] = case_frame["case"].map(reached).fillna(0).astype(np.int64)
-    injected = _observable(injected, case, done, case_ids)
+    injected = _observable(injected, case, done, np.array(case_ids, dtype=object))
     counts = {"events": len(events), "clock_stops": int(stops.case.size)}
     return Generated(
         events=events,
         cases=case_frame,
+        paths=paths,
         injected=injected,
         staff=staff,
         as_of=axis.instants(np.array([as_of_w]))[0],

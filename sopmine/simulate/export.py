@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import string
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ import pyarrow.parquet as pq
 
 from sopmine.log.profile import Profile
 from sopmine.log.schema import EVENT_COLUMNS
+from sopmine.simulate._codes import categorical, categorical_of
 from sopmine.simulate._generate import Generated
 from sopmine.simulate.settings import DirtyRows, SimulationError
 from sopmine.sop import SopModel
@@ -126,7 +128,7 @@ def encode(
         "sop_id": model.id,
         "office": model.office.name,
         "regency": model.office.regency,
-        "printed": _format(_local(pd.Series([generated.as_of]), tz), date_format)[0],
+        "printed": str(_format(_local(pd.Series([generated.as_of]), tz), date_format)[0]),
     }
     try:
         fields["case_id"] = [
@@ -145,7 +147,10 @@ def encode(
             f"profile {profile.name}: write.case_id {write.case_id!r} gives two cases the same "
             "number; include {seq}"
         )
-    case_id = fields["case_id"].reindex(events["case"].to_numpy()).to_numpy()
+    case_numbers_all = events["case"].to_numpy()
+    case_id = categorical(
+        np.searchsorted(case_numbers, case_numbers_all), fields["case_id"].tolist()
+    )
 
     people = generated.staff.people
     person = events["person"].to_numpy(dtype=np.int64)
@@ -154,7 +159,7 @@ def encode(
     names = _of_person(people, "name", person)
     nips = _of_person(people, "nip", person)
     actor_name = {a.id: a.name for a in model.actors}
-    role = events["actor"].map(actor_name).to_numpy(dtype=object)
+    role = _relabel(events["actor"], actor_name)
 
     overrides = profile.overrides(model.id)
     label_of = {s.id: s.name for s in model.steps}
@@ -163,28 +168,28 @@ def encode(
     code_of: dict[str, str] = {}
     for code_value, target in overrides.codes.items():
         code_of.setdefault(target, code_value)
-    step_id = events["step_id"].to_numpy(dtype=object)
-    mapped = pd.notna(step_id)
-    activity = events["activity"].to_numpy(dtype=object).copy()
-    activity[mapped] = [label_of[s] for s in step_id[mapped]]
-    code: np.ndarray = np.array(
-        [code_of.get(s) if m else None for s, m in zip(step_id, mapped, strict=True)], dtype=object
-    )
-    if "activity" not in columns and any(c is None for c in code[mapped]):
-        missing = sorted(
-            {s for s, c in zip(step_id[mapped], code[mapped], strict=True) if c is None}
-        )
+    step_id = pd.Categorical(events["step_id"])
+    step_names = {s.name: s.id for s in model.steps}
+    activity = _relabel(
+        events["activity"], {a: label_of.get(step_names.get(a, ""), a) for a in
+                             events["activity"].cat.categories}
+    )  # fmt: skip
+    code = _relabel(step_id, code_of)
+    mapped = step_id.codes >= 0
+    if "activity" not in columns and (code.codes[mapped] < 0).any():
+        missing = sorted(set(np.asarray(step_id)[mapped & (code.codes < 0)]))
         raise SimulationError(
             f"profile {profile.name} identifies steps by code only, and has no code for "
             f"{', '.join(missing)} of {model.id}: add them under steps.{model.id}.codes"
         )
 
-    kind = events["kind"].to_numpy(dtype=object)
-    status: np.ndarray = _status_values(profile, kind, events["start_timestamp"].notna().to_numpy())
+    kind = pd.Categorical(events["kind"])
+    status = _status_values(profile, kind, events["start_timestamp"].notna().to_numpy())
     same_column = has_status and columns.get("status") == columns.get("activity_code")
     if same_column:  # OSS: kd_status is both the code and the status
-        code = np.where(kind == "step", code, status)
-        status = code
+        merged = np.where(np.asarray(kind) == "step", np.asarray(code, dtype=object),
+                          np.asarray(status, dtype=object))  # fmt: skip
+        code = status = pd.Categorical(pd.Series(merged, dtype=object).where(pd.notna(merged)))
     timestamp_text = _format(local_ts, date_format)
     start_text = _format(local_start, date_format)
 
@@ -197,39 +202,37 @@ def encode(
             }
         )
         roster = staff.drop_duplicates(profile.roster.person).reset_index(drop=True)
+        role = _of_person(people.assign(role=people["actor"].map(actor_name)), "role", person)
 
     # what `sopmine load` gives back
+    nothing = categorical(np.full(len(events), -1), [])
     carried = pd.DataFrame(
         {
             "case_id": case_id,
             "activity": activity,
-            "activity_code": code if "activity_code" in columns else None,
+            "activity_code": code if "activity_code" in columns else nothing,
             "step_id": step_id,
             "kind": kind,
             "timestamp": events["timestamp"],
             "start_timestamp": events["start_timestamp"]
             if "start_timestamp" in columns
             else pd.Series(pd.NaT, index=events.index, dtype="datetime64[ns, UTC]"),
-            "role": role if "role" in columns else None,
-            "resource": resource if "resource" in columns else None,
-            "lifecycle": status if has_status else None,
+            "role": role if ("role" in columns or roster is not None) else nothing,
+            "resource": resource if "resource" in columns else nothing,
+            "lifecycle": status if has_status else nothing,
         }
     )
     if xes:
-        carried["lifecycle"] = "complete"
-    if roster is not None:
-        lookup = dict(zip(roster[profile.roster.person], roster[profile.roster.role], strict=True))
-        carried["role"] = [lookup.get(r) if r is not None else None for r in resource]
-    carried.loc[carried["kind"].str.startswith("clock_"), "role"] = None
+        carried["lifecycle"] = pd.Categorical(["complete"] * len(carried))
 
     if xes:
         table = pd.DataFrame(
             {
-                "case:concept:name": case_id,
-                "concept:name": activity,
+                "case:concept:name": np.asarray(case_id, dtype=object),
+                "concept:name": np.asarray(activity, dtype=object),
                 "time:timestamp": events["timestamp"],
-                "org:resource": resource,
-                "org:role": role,
+                "org:resource": np.asarray(resource, dtype=object),
+                "org:role": np.asarray(_relabel(events["actor"], actor_name), dtype=object),
                 "lifecycle:transition": "complete",
             }
         )
@@ -246,15 +249,13 @@ def encode(
         "status": status,
     }
     table = pd.DataFrame({columns[f]: values[f] for f in columns}, index=events.index)
-    row_fields: dict[str, np.ndarray] = {
+    row_fields: dict[str, Any] = {
         "name": names,
         "nip": nips,
-        "step_number": _step_numbers(model, step_id),
+        "step_number": _relabel(step_id, {s.id: str(s.number) for s in model.steps}),
     }
     for column, template in write.extra.items():
-        table[column] = _render(
-            template, constants, fields, events["case"].to_numpy(), row_fields, profile
-        )
+        table[column] = _render(template, constants, fields, case_numbers_all, row_fields, profile)
     order = [c for c in write.order if c in table.columns]
     order += [c for c in table.columns if c not in order]
     return Encoded(
@@ -267,38 +268,44 @@ def encode(
     )
 
 
-def _of_person(people: pd.DataFrame, column: str, person: np.ndarray) -> np.ndarray:
-    """A column of the staff table for every event; None where the applicant acted."""
-    values: np.ndarray = people[column].to_numpy(dtype=object)[np.maximum(person, 0)]
-    values[person < 0] = None
-    return values
+def _relabel(values: Any, mapping: dict[Any, Any]) -> pd.Categorical:
+    """A categorical with each category replaced by ``mapping[category]`` (None: missing).
+
+    Works on the categories only, so it costs nothing per row.
+    """
+    cat = pd.Categorical(values)
+    labels = pd.Series([mapping.get(c) for c in cat.categories], dtype=object)
+    new_codes, uniques = pd.factorize(labels)
+    lookup = np.append(new_codes, -1)
+    return categorical(lookup[cat.codes], list(uniques))
 
 
-def _status_values(profile: Profile, kind: np.ndarray, started: np.ndarray) -> np.ndarray:
+def _of_person(people: pd.DataFrame, column: str, person: np.ndarray) -> pd.Categorical:
+    """A column of the staff table for every event; missing where the applicant acted."""
+    labels = people[column].astype(object)
+    new_codes, uniques = pd.factorize(labels)
+    lookup = np.append(new_codes, -1)
+    return categorical(lookup[person], list(uniques))
+
+
+def _status_values(profile: Profile, kind: pd.Categorical, started: np.ndarray) -> pd.Categorical:
     rules = profile.status
     write = profile.write
-    out = np.full(kind.size, None, dtype=object)
-    if rules is None:
-        return out
-    listed = [v for v in rules.step if v != "*"]
-    done = write.status_done or (listed[0] if listed else None)
-    waiting = write.status_waiting or (rules.open[0] if rules.open else None)
-    working = write.status_in_progress or (rules.open[-1] if rules.open else None)
-    out[kind == "step"] = done
-    out[(kind == "open") & ~started] = waiting
-    out[(kind == "open") & started] = working
-    for clock in ("clock_stop", "clock_resume", "clock_reset", "clock_restart"):
-        values = getattr(rules, clock)
-        if values:
-            out[kind == clock] = values[0]
-    return out
-
-
-def _step_numbers(model: SopModel, step_id: np.ndarray) -> np.ndarray:
-    numbers = {s.id: str(s.number) for s in model.steps}
-    return np.array(
-        [numbers.get(s, "") if isinstance(s, str) else "" for s in step_id], dtype=object
-    )
+    out = np.full(len(kind), None, dtype=object)
+    if rules is not None:
+        kinds = np.asarray(kind, dtype=object)
+        listed = [v for v in rules.step if v != "*"]
+        done = write.status_done or (listed[0] if listed else None)
+        waiting = write.status_waiting or (rules.open[0] if rules.open else None)
+        working = write.status_in_progress or (rules.open[-1] if rules.open else None)
+        out[kinds == "step"] = done
+        out[(kinds == "open") & ~started] = waiting
+        out[(kinds == "open") & started] = working
+        for clock in ("clock_stop", "clock_resume", "clock_reset", "clock_restart"):
+            values = getattr(rules, clock)
+            if values:
+                out[kinds == clock] = values[0]
+    return pd.Categorical(pd.Series(out, dtype=object))
 
 
 def _render(
@@ -306,31 +313,38 @@ def _render(
     constants: dict[str, str],
     fields: pd.DataFrame,
     case: np.ndarray,
-    row_fields: dict[str, np.ndarray],
+    row_fields: dict[str, Any],
     profile: Profile,
-) -> np.ndarray:
+) -> pd.Categorical:
     """A template column: per row when it names a row field, else per case, else constant."""
     try:
+        for name, column in row_fields.items():
+            if template == "{" + name + "}":
+                return categorical_of(column)
         if any("{" + name in template for name in row_fields):
             per_case = fields.reindex(case)
-            return np.array(
+            rows = {k: np.asarray(v, dtype=object) for k, v in row_fields.items()}
+            return categorical_of(
                 [
                     template.format(
                         **constants,
                         **dict(zip(per_case.columns, values, strict=True)),
-                        **{k: (v[i] or "") for k, v in row_fields.items()},
+                        **{k: (v[i] if isinstance(v[i], str) else "") for k, v in rows.items()},
                     )
                     for i, values in enumerate(per_case.itertuples(index=False, name=None))
-                ],
-                dtype=object,
+                ]
             )
-        if "{" in template:
+        used = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+        if used - set(constants):
             rendered = [
                 template.format(**constants, **dict(zip(fields.columns, values, strict=True)))
                 for values in fields.itertuples(index=False, name=None)
             ]
-            return pd.Series(rendered, index=fields.index).reindex(case).to_numpy(dtype=object)
-        return np.full(case.size, template, dtype=object)
+            codes, names = pd.factorize(pd.Series(rendered, dtype=object))
+            where = np.searchsorted(fields.index.to_numpy(), case)
+            return categorical(codes[where], list(names))
+        template = template.format(**constants)
+        return categorical(np.zeros(case.size, dtype=np.int64), [template])
     except (KeyError, ValueError, IndexError, AttributeError) as err:
         raise SimulationError(
             f"profile {profile.name}: write.extra template {template!r} is not valid ({err})"
@@ -342,13 +356,21 @@ def _local(instants: pd.Series, tz: str) -> pd.Series:
     return series.dt.tz_convert(tz).dt.tz_localize(None)
 
 
-def _format(local: pd.Series, fmt: str) -> np.ndarray:
-    """Naive local instants as text in a strftime format (vectorised by Arrow); NaT is None."""
-    array = pa.array(
-        local.astype("datetime64[ns]").to_numpy(), type=pa.timestamp("ns"), from_pandas=True
-    )
-    text = pc.strftime(array.cast(pa.timestamp("s")), format=fmt)
-    return np.array(text.to_pylist(), dtype=object)
+def _format(local: pd.Series, fmt: str) -> pd.Categorical:
+    """Naive local instants as text in a strftime format; NaT is missing.
+
+    Each distinct instant is formatted once (by Arrow), so a log of minute-precision events
+    costs a fraction of its length.
+    """
+    values = local.astype("datetime64[ns]").to_numpy()
+    known = ~np.isnat(values)
+    codes = np.full(values.size, -1, dtype=np.int64)
+    found, uniques = pd.factorize(values[known].astype(np.int64))
+    codes[known] = found
+    moments = pa.array(uniques.astype("datetime64[ns]").astype("datetime64[s]"))
+    text = pc.strftime(moments, format=fmt).to_numpy(zero_copy_only=False).astype(object)
+    relabel, names = pd.factorize(pd.Series(text, dtype=object))
+    return categorical(np.where(codes < 0, -1, relabel[codes]), list(names))
 
 
 # --------------------------------------------------------------------------- dirty rows
@@ -455,10 +477,7 @@ def write_table(
         if file.suffix.lower() == ".tsv":
             separator = "\t"
         buffer = io.BytesIO()
-        arrow = pa.Table.from_pandas(
-            table.astype("object").where(table.notna(), None), preserve_index=False
-        )
-        arrow = arrow.cast(pa.schema([pa.field(n, pa.string()) for n in arrow.column_names]))
+        arrow = _as_text(table)
         pa_csv.write_csv(
             arrow, buffer, pa_csv.WriteOptions(delimiter=separator, quoting_style="needed")
         )
@@ -467,10 +486,7 @@ def write_table(
     elif fmt == "xlsx":
         _write_xlsx(table, file, profile, printed)
     elif fmt == "parquet":
-        arrow = pa.Table.from_pandas(
-            table.astype("object").where(table.notna(), None), preserve_index=False
-        )
-        pq.write_table(arrow, file)
+        pq.write_table(_as_text(table), file)
     elif fmt == "xes":
         from sopmine.pm4py_bridge import write_xes
 
@@ -478,6 +494,20 @@ def write_table(
     else:
         raise SimulationError(f"cannot write format {fmt!r}")
     return file
+
+
+def _as_text(table: pd.DataFrame) -> pa.Table:
+    """The table as Arrow strings (categories decoded, missing cells null)."""
+    columns = []
+    for name in table.columns:
+        column = table[name]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            array = pa.array(column, from_pandas=True)
+            columns.append(array.cast(pa.string()) if len(array) else pa.array([], pa.string()))
+        else:
+            values = column.astype(object).where(column.notna(), None)
+            columns.append(pa.array(values.to_numpy(dtype=object), type=pa.string()))
+    return pa.Table.from_arrays(columns, names=[str(c) for c in table.columns])
 
 
 def _write_xlsx(table: pd.DataFrame, file: Path, profile: Profile, printed: str) -> None:

@@ -205,17 +205,25 @@ def simulate(
     rng = np.random.default_rng([seed, 1])
     encoded = encode(generated, model, chosen, fmt=fmt, rng=rng)
     table, dirty_rows = add_dirty_rows(encoded, chosen, settings.dirty, rng)
-    paths = generated.cases.assign(case_id=generated.cases["case"].map(encoded.case_ids))
+    renamed = generated.cases.assign(case_id=generated.cases["case"].map(encoded.case_ids))
+    paths = pd.DataFrame(
+        {
+            "case_id": generated.paths["case"].map(encoded.case_ids),
+            "step_id": generated.paths["step_id"],
+        }
+    )
+    reached = pd.Series(renamed["reached"].to_numpy(), index=renamed["case_id"])
     injected = generated.injected.assign(
         case_id=generated.injected["case_id"].map(
-            dict(zip(generated.cases["case_id"], paths["case_id"], strict=True))
+            dict(zip(generated.cases["case_id"], renamed["case_id"], strict=True))
         )
     )
     truth = ground_truth(
         encoded.events,
         model,
         as_of=generated.as_of,
-        paths=paths[["case_id", "path", "reached"]],
+        paths=paths,
+        reached=reached,
         injected=injected,
     )
     result = Simulation(

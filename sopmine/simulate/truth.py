@@ -36,7 +36,6 @@ import pandas as pd
 
 from sopmine.log.mapping import normalize_label
 from sopmine.sop import SopModel
-from sopmine.sop.flow import service_target_minutes
 from sopmine.sop.model import BACKWARD_KINDS
 
 __all__ = ["CASE_TRUTH_COLUMNS", "STEP_TRUTH_COLUMNS", "Truth", "ground_truth"]
@@ -74,6 +73,7 @@ CASE_TRUTH_COLUMNS = (
     "deviations",
 )
 DEVIATION_TRUTH_COLUMNS = ("case_id", "type", "step_id", "detail", "origin")
+CLOCK_KINDS = ("clock_stop", "clock_resume", "clock_reset", "clock_restart")
 
 
 @dataclass(frozen=True)
@@ -92,13 +92,15 @@ def ground_truth(
     *,
     as_of: dt.datetime | pd.Timestamp,
     paths: pd.DataFrame | None = None,
+    reached: pd.Series | None = None,
     injected: pd.DataFrame | None = None,
 ) -> Truth:
     """The expected verdicts for ``events`` (canonical columns) of one SOP ``model``.
 
-    ``paths`` (columns ``case_id``, ``path`` as a tuple of step ids, ``reached`` the number of
-    its steps a still open case has reached) gives each case's reference path; without it the
-    observed sequence of mapped steps is used, which is right for conformant cases.
+    ``paths`` (columns ``case_id``, ``step_id``; one row per step, in path order) gives each
+    case's reference path, and ``reached`` (case id -> number of its steps done) how far an
+    open case has come along it; without them the observed sequence of mapped steps is used,
+    which is right for conformant cases.
     ``injected`` (``case_id, type, step_id, detail``) lists control-flow and role deviations
     put into the log on purpose.
     """
@@ -107,18 +109,43 @@ def ground_truth(
         stamp.tz_localize(model.office.timezone) if stamp.tzinfo is None else stamp
     ).tz_convert("UTC")
     cal = model.calendar
-    frame = events.reset_index(drop=True).copy()
+    # cases as integer codes (in case id order) and texts as categories, for speed;
+    # the ids come back at the end
+    codes, labels = pd.factorize(events["case_id"], sort=True)
+    frame = pd.DataFrame(
+        {
+            "case_id": codes,
+            "kind": np.asarray(events["kind"], dtype=object),
+            "timestamp": _utc(events["timestamp"]),
+            "start_timestamp": _utc(events["start_timestamp"]),
+            **{c: pd.Categorical(events[c]) for c in ("activity", "step_id", "role", "resource")},
+        }
+    )
     frame["_order"] = np.arange(len(frame))
+    number = pd.Series(np.arange(len(labels)), index=pd.Index(labels))
+    if paths is not None:
+        paths = pd.DataFrame(
+            {"case_id": number.reindex(paths["case_id"]).to_numpy(), "step_id": paths["step_id"]}
+        )
+        paths = paths[paths["case_id"].notna()].astype({"case_id": np.int64})
+    if reached is not None:
+        reached = pd.Series(reached.to_numpy(), index=number.reindex(reached.index).to_numpy())
+    if injected is not None:
+        injected = injected.assign(case_id=number.reindex(injected["case_id"]).to_numpy())
     done = frame[frame["kind"] == "step"].sort_values(["case_id", "timestamp", "_order"])
-    clock = frame[frame["kind"].str.startswith("clock_")].sort_values(["case_id", "timestamp"])
+    is_clock = np.isin(frame["kind"].to_numpy(), list(CLOCK_KINDS))
+    clock = frame[is_clock].sort_values(["case_id", "timestamp"])
     open_rows = frame[frame["kind"] == "open"]
 
     stops = _stopped_intervals(done, clock, model, stamp)
     steps = _step_times(done, stops, model, cal)
-    cases = _case_verdicts(frame, done, open_rows, clock, stops, steps, model, stamp, paths)
+    cases = _case_verdicts(frame, done, open_rows, clock, stops, model, stamp, paths, reached)
     deviations = _deviations(done, steps, cases, model, injected)
     counts = deviations.groupby("case_id").size()
     cases["deviations"] = cases["case_id"].map(counts).fillna(0).astype(np.int64)
+    names = np.asarray(labels, dtype=object)
+    for table in (cases, steps, deviations):
+        table["case_id"] = names[table["case_id"].to_numpy(dtype=np.int64)]
     return Truth(
         cases=cases[list(CASE_TRUTH_COLUMNS)].reset_index(drop=True),
         steps=steps[list(STEP_TRUTH_COLUMNS)].reset_index(drop=True),
@@ -127,16 +154,27 @@ def ground_truth(
     )
 
 
+def _utc(instants: pd.Series) -> pd.arrays.DatetimeArray:
+    """Instants as a UTC datetime array (naive ones are taken as UTC already)."""
+    values = pd.to_datetime(instants.reset_index(drop=True))
+    values = values.dt.tz_localize("UTC") if values.dt.tz is None else values.dt.tz_convert("UTC")
+    return values.array
+
+
 def _stopped_intervals(
     done: pd.DataFrame, clock: pd.DataFrame, model: SopModel, as_of: pd.Timestamp
 ) -> pd.DataFrame:
     """``case_id, stop_from, stop_to, reset``: when the clocks stand still, per case."""
-    returns = {(e.source, e.target) for e in model.edges if e.kind == "return"}
-    previous = done.groupby("case_id")["step_id"].shift(1)
+    index = {s.id: i for i, s in enumerate(model.steps)}
+    returns = np.zeros((len(index) + 1, len(index) + 1), dtype=np.bool_)  # last: no step
+    for edge in model.edges:
+        if edge.kind == "return" and edge.target is not None:
+            returns[index[edge.source], index[edge.target]] = True
+    code = done["step_id"].map(index).astype("float64").fillna(-1).to_numpy(dtype=np.int64)
+    first = done["case_id"].ne(done["case_id"].shift(1)).to_numpy()
+    previous = np.where(first, -1, np.roll(code, 1))
+    is_return = returns[previous, code] & ~first
     previous_at = done.groupby("case_id")["timestamp"].shift(1)
-    is_return = [
-        (p, s) in returns for p, s in zip(previous.tolist(), done["step_id"].tolist(), strict=True)
-    ]
     back = pd.DataFrame(
         {
             "case_id": done["case_id"][is_return],
@@ -237,10 +275,10 @@ def _case_verdicts(
     open_rows: pd.DataFrame,
     clock: pd.DataFrame,
     stops: pd.DataFrame,
-    steps: pd.DataFrame,
     model: SopModel,
     as_of: pd.Timestamp,
     paths: pd.DataFrame | None,
+    reached: pd.Series | None,
 ) -> pd.DataFrame:
     ends: dict[str, str] = {}
     for edge in model.edges:
@@ -254,26 +292,8 @@ def _case_verdicts(
     status[closed] = np.where(outcome[closed] == "rejected", "rejected", "closed")
 
     mapped = done[done["step_id"].notna()]
-    observed = mapped.groupby("case_id")["step_id"].agg(tuple)
-    if paths is not None:
-        given = paths.set_index("case_id")
-        reference = given["path"].reindex(case_ids)
-        reached = given["reached"].reindex(case_ids) if "reached" in given else None
-    else:
-        reference, reached = observed.reindex(case_ids), None
-    quickest = _quickest_completions(model)
-    targets, paths_used = [], []
-    for case_id in case_ids:
-        path = reference.get(case_id)
-        path = tuple(path) if isinstance(path, tuple | list) else observed.get(case_id, ())
-        if status[case_id] == "open":
-            upto = int(reached[case_id]) if reached is not None else len(path)
-            path = tuple(path[:upto])
-            path = path + quickest.get(path[-1], ()) if path else path
-        paths_used.append(" > ".join(path))
-        has_start = model.sla.clock_start in path
-        targets.append(service_target_minutes(model, path) if has_start else np.nan)
-
+    reference = mapped[["case_id", "step_id"]] if paths is None else paths
+    path_text, targets = _reference_paths(reference, reached, status, model)
     start_rows = mapped[mapped["step_id"] == model.sla.clock_start]
     service_start = start_rows.groupby("case_id")["timestamp"].max().reindex(case_ids)
     restarts = clock[clock["kind"] == "clock_restart"].groupby("case_id")["timestamp"].max()
@@ -284,10 +304,10 @@ def _case_verdicts(
         {
             "case_id": case_ids,
             "status": status.to_numpy(),
-            "path": paths_used,
-            "service_start": service_start.to_numpy(),
-            "service_end": service_end.to_numpy(),
-            "service_target_minutes": np.array(targets, dtype=np.float64),
+            "path": path_text.reindex(case_ids).to_numpy(),
+            "service_start": service_start.array,
+            "service_end": service_end.array,
+            "service_target_minutes": targets.reindex(case_ids).to_numpy(dtype=np.float64),
         }
     )
     cases["_until"] = cases["service_end"].where(cases["status"] != "open", as_of)
@@ -311,7 +331,7 @@ def _case_verdicts(
     current = open_rows.groupby("case_id")["step_id"].first().reindex(case_ids)
     cases["current_step"] = current.where(status == "open").to_numpy()
     last_done = done.groupby("case_id")["timestamp"].max().reindex(case_ids)
-    spans = pd.DataFrame({"case_id": case_ids, "_from": last_done.to_numpy(), "_until": as_of})
+    spans = pd.DataFrame({"case_id": case_ids, "_from": last_done.array, "_until": as_of})
     spans.loc[cases["status"].to_numpy() != "open", "_from"] = pd.NaT
     step_stop = _stopped_minutes(spans, stops, "_from", "_until", model)
     cases["step_elapsed_minutes"] = cal.working_minutes(spans["_from"], spans["_until"]) - step_stop
@@ -321,8 +341,67 @@ def _case_verdicts(
     service_risk = cases["service_elapsed_minutes"] >= share * cases["service_target_minutes"]
     step_risk = cases["step_elapsed_minutes"] >= share * cases["step_target_minutes"]
     cases["at_risk"] = (cases["status"] == "open") & (service_risk | step_risk)
-    del steps
     return cases
+
+
+def _reference_paths(
+    reference: pd.DataFrame, reached: pd.Series | None, status: pd.Series, model: SopModel
+) -> tuple[pd.Series, pd.Series]:
+    """Each case's reference path (as text) and its service target, per case id.
+
+    Closed cases: the path as given. Open cases: its first ``reached`` steps, continued by the
+    quickest completion from the last of them. The target sums the step targets after the last
+    clock start on that path (NaN without a clock start), or is the model's own.
+    """
+    ref = reference[["case_id", "step_id"]].reset_index(drop=True)
+    position = ref.groupby("case_id", sort=False).cumcount().to_numpy()
+    is_open = (ref["case_id"].map(status) == "open").to_numpy()
+    if reached is not None:
+        limit = ref["case_id"].map(reached).fillna(np.inf).to_numpy()
+        keep = ~is_open | (position < limit)
+        ref, position, is_open = ref[keep], position[keep], is_open[keep]
+    last = ref[is_open].groupby("case_id", sort=False).tail(1)
+    quickest = _quickest_completions(model)
+    completion = pd.DataFrame(
+        {"case_id": last["case_id"].to_numpy(), "step_id": last["step_id"].map(quickest)}
+    ).explode("step_id")
+    completion = completion[completion["step_id"].notna()]
+    completion["_seq"] = 10_000 + completion.groupby("case_id", sort=False).cumcount()
+    combined = pd.concat([ref.assign(_seq=position), completion], ignore_index=True).sort_values(
+        ["case_id", "_seq"], kind="stable"
+    )
+    case = combined["case_id"].to_numpy()
+    seq = combined.groupby("case_id", sort=False).cumcount().to_numpy()
+    is_start = (combined["step_id"] == model.sla.clock_start).to_numpy()
+    last_start = pd.Series(np.where(is_start, seq, -1)).groupby(case).transform("max").to_numpy()
+    targets = combined["step_id"].map({s.id: model.target_minutes(s.id) for s in model.steps})
+    counted = np.where((seq > last_start) & (last_start >= 0), targets.to_numpy(), 0.0)
+    total = pd.Series(counted).groupby(case).sum()
+    has_start = pd.Series(last_start >= 0).groupby(case).any()
+    if model.sla.service_target is not None:
+        per_day = model.calendar.minutes_per_day
+        total[:] = model.sla.service_target.working_minutes(minutes_per_day=per_day)
+    total = total.where(has_start)
+    return _path_text(case, combined["step_id"].to_numpy(dtype=object)), total
+
+
+def _path_text(case: np.ndarray, step: np.ndarray) -> pd.Series:
+    """Case -> its steps joined by ' > ', built once per distinct sequence (variant)."""
+    if case.size == 0:
+        return pd.Series(dtype="object")
+    codes, labels = pd.factorize(step)
+    cases, start = np.unique(case, return_index=True)
+    order = np.argsort(start)
+    cases, start = cases[order], start[order]
+    length = np.diff(np.append(start, case.size))
+    grid = np.full((cases.size, int(length.max())), -1, dtype=np.int32)
+    row = np.repeat(np.arange(cases.size), length)
+    column = np.arange(case.size) - np.repeat(start, length)
+    grid[row, column] = codes
+    variants, variant_of = np.unique(grid, axis=0, return_inverse=True)
+    names = np.asarray(labels, dtype=object)
+    text = np.array([" > ".join(names[v[v >= 0]]) for v in variants], dtype=object)
+    return pd.Series(text[variant_of.ravel()], index=cases)
 
 
 def _quickest_completions(model: SopModel) -> dict[str, tuple[str, ...]]:
@@ -437,11 +516,15 @@ def _wrong_actors(steps: pd.DataFrame, model: SopModel) -> pd.DataFrame:
         for s in model.steps
     }
     known = steps[steps["role"].notna()]
-    wrong = [
-        normalize_label(str(role)) not in allowed[step_id]
-        for role, step_id in zip(known["role"], known["step_id"], strict=True)
-    ]
-    hit = known[np.array(wrong, dtype=np.bool_)] if len(known) else known
+    pairs = known[["role", "step_id"]].drop_duplicates()
+    pairs = pairs.assign(
+        wrong=[
+            normalize_label(str(role)) not in allowed[step_id]
+            for role, step_id in zip(pairs["role"], pairs["step_id"], strict=True)
+        ]
+    )
+    flagged = known.merge(pairs, on=["role", "step_id"], how="left")["wrong"].to_numpy(bool)
+    hit = known[flagged]
     return pd.DataFrame(
         {
             "case_id": hit["case_id"],
