@@ -811,7 +811,7 @@ def _assemble(
     )
     case_frame["reached"] = case_frame["case"].map(reached).fillna(0).astype(np.int64)
     injected = _observable(injected, case, done, np.array(case_ids, dtype=object))
-    counts = {"events": len(events), "clock_stops": int(stops.case.size)}
+    counts = {"events_drawn": len(events), "clock_stops": int(stops.case.size)}
     return Generated(
         events=events,
         cases=case_frame,

@@ -478,10 +478,17 @@ def write_table(
             separator = "\t"
         buffer = io.BytesIO()
         arrow = _as_text(table)
-        pa_csv.write_csv(
-            arrow, buffer, pa_csv.WriteOptions(delimiter=separator, quoting_style="needed")
+        # like a spreadsheet's CSV: quotes only around values that hold a separator, a quote
+        # or a line break (Arrow would quote every text value otherwise)
+        quoted = _needs_quotes(table, separator)
+        options = pa_csv.WriteOptions(
+            delimiter=separator,
+            quoting_style="needed" if quoted else "none",
+            include_header=False,
         )
-        text = buffer.getvalue().decode("utf-8")
+        pa_csv.write_csv(arrow, buffer, options)
+        names = [_quote(str(c)) if quoted else str(c) for c in table.columns]
+        text = separator.join(names) + "\n" + buffer.getvalue().decode("utf-8")
         file.write_bytes(text.encode(profile.write.encoding, errors="replace"))
     elif fmt == "xlsx":
         _write_xlsx(table, file, profile, printed)
@@ -494,6 +501,22 @@ def write_table(
     else:
         raise SimulationError(f"cannot write format {fmt!r}")
     return file
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _needs_quotes(table: pd.DataFrame, separator: str) -> bool:
+    """Whether any value (or header) holds the separator, a quote or a line break."""
+    special = (separator, '"', "\n", "\r")
+    for name in table.columns:
+        column = table[name]
+        values = column.cat.categories if isinstance(column.dtype, pd.CategoricalDtype) else column
+        texts = [str(name), *(str(v) for v in values if isinstance(v, str))]
+        if any(mark in text for text in texts for mark in special):
+            return True
+    return False
 
 
 def _as_text(table: pd.DataFrame) -> pa.Table:
