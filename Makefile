@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install demo test lint typecheck pytest clean
+.PHONY: install demo sample-logs test lint typecheck pytest clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "sopmine needs Python >= 3.11; set PYTHON=python3.11 (or newer)")'
@@ -21,6 +21,17 @@ demo: install
 	$(BIN)/sopmine sop validate sop_models/*.yaml
 	@for model in sop_models/*.yaml; do $(BIN)/sopmine sop show "$$model"; echo; done
 	$(BIN)/sopmine profile list
+	@rm -f demo.duckdb
+	$(BIN)/sopmine load sample_logs/000_rohil_izin_insidentil.sipro.csv --sop rohil_izin_insidentil --profile sipro --db demo.duckdb
+	$(BIN)/sopmine load sample_logs/001_rohil_orsos.silastri.xlsx --sop rohil_orsos --profile silastri --db demo.duckdb
+	$(BIN)/sopmine load sample_logs/002_boltim_izin_manual.generic.csv --sop boltim_izin_manual --profile generic --db demo.duckdb
+	$(BIN)/sopmine load sample_logs/003_dairi_iumk_oss.oss.csv --sop dairi_iumk_oss --profile oss --roster sample_logs/003_dairi_iumk_oss.roster.csv --db demo.duckdb
+	$(BIN)/sopmine load sample_logs/004_karimun_sicantik.sicantik.csv --sop karimun_sicantik --profile sicantik --roster sample_logs/004_karimun_sicantik.roster.csv --db demo.duckdb
+	$(BIN)/sopmine sources --db demo.duckdb
+
+# Regenerate the sample logs and their ground truth (deterministic; see sample_logs/samples.yaml).
+sample-logs: install
+	$(BIN)/python sample_logs/regenerate.py
 
 lint: install
 	$(BIN)/ruff check .
@@ -36,4 +47,4 @@ pytest: install
 test: lint typecheck pytest
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build dist
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build dist demo.duckdb

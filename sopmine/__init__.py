@@ -33,6 +33,16 @@ from sopmine.log import (
     read_log,
 )
 from sopmine.pipeline import FileLoad, load_files
+from sopmine.simulate import (
+    DeviationRates,
+    DirtyRows,
+    Simulation,
+    SimulationError,
+    SimulationSettings,
+    Truth,
+    ground_truth,
+    simulate,
+)
 from sopmine.sop import (
     Actor,
     Edge,
@@ -57,6 +67,8 @@ __all__ = [
     "REJECT_REASONS",
     "Actor",
     "CalendarError",
+    "DeviationRates",
+    "DirtyRows",
     "Edge",
     "EventSchema",
     "FileLoad",
@@ -68,6 +80,9 @@ __all__ = [
     "OfficeCalendar",
     "Profile",
     "ProfileError",
+    "Simulation",
+    "SimulationError",
+    "SimulationSettings",
     "Sla",
     "SodPair",
     "SopModel",
@@ -79,9 +94,11 @@ __all__ = [
     "StoreBusyError",
     "StoreError",
     "StoreVersionError",
+    "Truth",
     "Waktu",
     "__version__",
     "enumerate_paths",
+    "ground_truth",
     "list_profiles",
     "list_sops",
     "load_files",
@@ -91,6 +108,7 @@ __all__ = [
     "parse_sop",
     "read_log",
     "read_sop_file",
+    "simulate",
     "to_dot",
     "to_mermaid",
 ]
