@@ -363,7 +363,7 @@ def _reference_paths(
     last = ref[is_open].groupby("case_id", sort=False).tail(1)
     quickest = _quickest_completions(model)
     completion = pd.DataFrame(
-        {"case_id": last["case_id"].to_numpy(), "step_id": last["step_id"].map(quickest)}
+        {"case_id": last["case_id"].to_numpy(), "step_id": last["step_id"].astype(object).map(quickest)}
     ).explode("step_id")
     completion = completion[completion["step_id"].notna()]
     completion["_seq"] = 10_000 + completion.groupby("case_id", sort=False).cumcount()
