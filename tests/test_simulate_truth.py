@@ -275,6 +275,9 @@ def reference(run: Simulation) -> Reference:
                 since = None
         if since is not None:
             stops.append((since, as_of, "clock"))
+        if opens and done and (done[-1].step_id, opens[0].step_id) in returns:
+            # open work the file was sent back to the applicant for: stopped until as-of
+            stops.append((done[-1].at, as_of, "applicant"))
         all_stops[case_id] = stops
 
         # steps

@@ -30,6 +30,7 @@ class Flow:
     target: Ints  # -1: the end of the process
     outcome: Ints  # index into _OUTCOMES, -1 when the edge leads to a step
     backward: npt.NDArray[np.bool_]
+    to_applicant: npt.NDArray[np.bool_]  # ``return`` edges: the file goes back to the applicant
     prob: npt.NDArray[np.float64]
     adjacency: npt.NDArray[np.bool_]  # (S + 2) x (S + 2), START and END sentinels
 
@@ -50,6 +51,7 @@ class Flow:
             [-1 if e.target is not None else _OUTCOMES.index(e.outcome or "issued") for e in edges]
         )
         backward = np.array([e.kind in BACKWARD_KINDS for e in edges], dtype=np.bool_)
+        to_applicant = np.array([e.kind == "return" for e in edges], dtype=np.bool_)
         rejecting = _rejecting_edges(model, ids, index)
         prob = np.zeros(len(edges))
         fixed = _fixed_probabilities(model, settings, ids)
@@ -66,16 +68,16 @@ class Flow:
         adjacency[size, index[model.start]] = True
         for s, t in zip(source, target, strict=True):
             adjacency[s, size + 1 if t < 0 else t] = True
-        return cls(ids, source, target, outcome, backward, prob, adjacency)
+        return cls(ids, source, target, outcome, backward, to_applicant, prob, adjacency)
 
     def walk(
         self, start: int, cases: int, rng: np.random.Generator, *, max_returns: int
     ) -> tuple[Ints, Ints, npt.NDArray[np.bool_], Ints]:
         """Random paths for ``cases`` cases, all at once (one numpy step per path position).
 
-        Returns ``(case, step, via_backward, outcome)``: one row per visit in path order, the
-        visit's step, whether it was reached through a return/loop edge, and per case the index
-        of its outcome (``issued``/``rejected``).
+        Returns ``(case, step, returned, outcome)``: one row per visit in path order, the
+        visit's step, whether it was reached through a ``return`` edge (the applicant's turn),
+        and per case the index of its outcome (``issued``/``rejected``).
         """
         out_edges = [np.flatnonzero(self.source == s) for s in range(self.size)]
         width = max(len(e) for e in out_edges)
@@ -110,7 +112,8 @@ class Flow:
             target = self.target[edge]
             ended = target < 0
             outcome[active[ended]] = self.outcome[edge[ended]]
-            active, target, back = active[~ended], target[~ended], self.backward[edge[~ended]]
+            active, target = active[~ended], target[~ended]
+            back = self.to_applicant[edge[~ended]]
             current[active] = target
             visits_case.append(active)
             visits_step.append(target)
@@ -127,6 +130,29 @@ class Flow:
         )
 
     # -- trace checks (one case at a time; used only on the few cases that get a deviation) --
+
+    def simple(self, step: int) -> bool:
+        """One way in and one way out, both forward to steps: a plain link of a chain."""
+        out = (self.source == step) & (self.target >= 0)
+        into = self.target == step
+        return bool(
+            (self.source == step).sum() == 1
+            and out.sum() == 1
+            and into.sum() == 1
+            and not self.backward[out | into].any()
+        )
+
+    def single_exit(self, step: int) -> bool:
+        """Exactly one way out, forward to a step (no choice, no end, no return)."""
+        out = self.source == step
+        return bool(
+            out.sum() == 1 and (self.target[out] >= 0).all() and not self.backward[out].any()
+        )
+
+    def single_entry(self, step: int) -> bool:
+        """Exactly one way in, and a forward one."""
+        into = self.target == step
+        return bool(into.sum() == 1 and not self.backward[into].any())
 
     def _framed(self, trace: list[int]) -> Ints:
         return np.array([self.size, *trace, self.size + 1], dtype=np.int64)

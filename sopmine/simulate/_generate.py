@@ -225,7 +225,8 @@ def _inject_flow(
         new_parts.append((int(c), edited, edited.moved))
         for kind, position, what in edits:
             row = _describe(flow, model, settings, int(c), kind, position, what, trace)
-            place = {"missing_step": "gap", "wrong_order": "pair"}.get(kind, "insert")
+            places = {"missing_step": "gap", "wrong_order": "pair", "unmapped_activity": "label"}
+            place = places.get(kind, "insert")
             at = position + 1 if kind == "repeated_step" else position
             row["positions"] = (place, at + _shift(edits, position))
             rows.append(row)
@@ -280,12 +281,20 @@ def _pick_edit(
         if any(abs(k - p) < 3 for _, p, _ in taken):
             continue
         if kind == "missing_step":
+            # only a plain link of a chain, between steps that have no other way: then no
+            # other one-edit repair, and no combination with a return or an end, explains it
+            chain = flow.simple(trace[k]) and flow.single_exit(trace[k - 1])
+            if not (chain and flow.single_entry(trace[k + 1])):
+                continue
             edited = trace[:k] + trace[k + 1 :]
             deleted, inserted = flow.single_fixes(edited)
             if not flow.valid(edited) and inserted == {trace[k]} and not deleted:
                 return kind, k, trace[k]
         elif kind == "wrong_order":
             if k + 1 >= n - 1 or trace[k] == trace[k + 1]:
+                continue
+            links = flow.simple(trace[k]) and flow.simple(trace[k + 1])
+            if not (links and flow.single_exit(trace[k - 1]) and flow.single_entry(trace[k + 2])):
                 continue
             edited = [*trace[:k], trace[k + 1], trace[k], *trace[k + 2 :]]
             both_gone = trace[:k] + trace[k + 2 :]
@@ -294,18 +303,22 @@ def _pick_edit(
             if flow.single_fixes(edited) == (set(), set()):
                 return kind, k, trace[k]
         elif kind == "repeated_step":
+            if not (flow.single_exit(trace[k]) and flow.single_entry(trace[k + 1])):
+                continue
             edited = [*trace[: k + 1], trace[k], *trace[k + 1 :]]
             deleted, inserted = flow.single_fixes(edited)
             if not flow.valid(edited) and deleted == {trace[k]} and not inserted:
                 return kind, k, trace[k]
         elif kind == "unexpected_activity":
+            if not (flow.single_exit(trace[k - 1]) and flow.single_entry(trace[k])):
+                continue
             outside = sorted(set(range(flow.size)) - set(trace))
             for other in rng.permutation(outside).tolist() if outside else []:
                 edited = [*trace[:k], other, *trace[k:]]
                 deleted, inserted = flow.single_fixes(edited)
                 if not flow.valid(edited) and deleted == {other} and not inserted:
                     return kind, k, int(other)
-            return None
+            continue
         elif kind == "unmapped_activity":
             return kind, k, int(rng.integers(len(settings.extra_activities)))
     return None
@@ -520,7 +533,10 @@ def _same_person_for_repeats(case: Ints, step: Ints, edited: Bools, person: Ints
 def _separate_pairs(
     model: SopModel, staff: Staff, case: Ints, step: Ints, person: Ints, bounds: Ints
 ) -> None:
-    """Four-eyes pairs of one role get two different people unless a break is injected."""
+    """Four-eyes pairs of one role get different people, over every visit of both steps.
+
+    (Breaks are injected afterwards, on purpose.)
+    """
     index = {s.id: i for i, s in enumerate(model.steps)}
     for pair in model.sla.segregation_of_duties:
         if model.step(pair.first).actor != model.step(pair.second).actor:
@@ -528,11 +544,14 @@ def _separate_pairs(
         pool = staff.pools[model.step(pair.first).actor]
         first = np.flatnonzero(step == index[pair.first])
         second = np.flatnonzero(step == index[pair.second])
-        who = pd.Series(person[first], index=case[first]).groupby(level=0).first()
-        clash = second[who.reindex(case[second]).to_numpy() == person[second]]
-        # the next person of the pool takes over
-        position = np.searchsorted(pool, person[clash])
-        person[clash] = pool[(position + 1) % pool.size]
+        taken = pd.DataFrame({"case": case[first], "person": person[first]}).drop_duplicates()
+        probe = pd.DataFrame({"case": case[second], "person": person[second], "row": second})
+        clash = probe.merge(taken, on=["case", "person"])["row"].to_numpy()
+        busy = taken.groupby("case")["person"].agg(set)
+        for row in clash.tolist():
+            free = [p for p in pool.tolist() if p not in busy[case[row]]]
+            if free:  # the first free colleague of the pool takes over
+                person[row] = free[0]
     del bounds
 
 
@@ -826,18 +845,23 @@ def _assemble(
 def _observable(
     injected: pd.DataFrame, case: Ints, done: Bools, case_ids: npt.NDArray[np.object_]
 ) -> pd.DataFrame:
-    """Keep the injections whose evidence is in events completed by the as-of time."""
+    """Keep the injections whose evidence is in events completed by the as-of time.
+
+    The event after the edited ones must be done as well: until then, the completed part of an
+    open case does not tell a skipped step from an early one (or a swap from an extra event).
+    """
     columns = ["case_id", "type", "step_id", "detail"]
     if injected.empty:
         return pd.DataFrame(columns=columns)
     starts = np.searchsorted(case, np.arange(int(case.max()) + 2))
     keep: list[bool] = []
-    offset = {"gap": 0, "pair": 1, "insert": 0, "event": 0}
+    offset = {"gap": 1, "pair": 2, "insert": 1, "event": 0, "label": 0}
     for c, (place, position) in zip(injected["case"], injected["positions"], strict=True):
         lo, hi = int(starts[int(c)]), int(starts[int(c) + 1])
         # the last event that must be completed for the deviation to show
         needed = lo + int(position) + offset[str(place)]
-        keep.append(bool(done[needed]) if needed < hi else False)
+        # past the last event: visible once the whole case is done
+        keep.append(bool(done[min(needed, hi - 1)]))
     kept = injected[np.array(keep, dtype=np.bool_)].copy()
     kept["case_id"] = case_ids[kept["case"].to_numpy(dtype=np.int64)]
     return kept[columns].reset_index(drop=True)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sopmine._version import __version__
+from sopmine.log.mapping import StepMapper
 from sopmine.log.profile import Profile, load_profile
 from sopmine.simulate._generate import generate
 from sopmine.simulate.export import add_dirty_rows, encode, output_format, write_table
@@ -120,6 +121,12 @@ class Simulation:
     def write(self, out: str | os.PathLike[str]) -> SimulationFiles:
         """Write the export to ``out``, the truth next to it, and the roster when needed."""
         log = Path(out)
+        wanted = output_format(log, self.profile)
+        if wanted != self.format:
+            raise SimulationError(
+                f"{log}: this simulation was made for {self.format}; simulate again with "
+                f"out={log} (or fmt={wanted!r}) to write {wanted}"
+            )
         write_table(self.export, log, self.profile, fmt=self.format, printed=_printed(self))
         folder = truth_dir(log)
         folder.mkdir(parents=True, exist_ok=True)
@@ -161,10 +168,10 @@ def simulate(
 
     ``sop`` is a model id, a YAML path or a loaded model; ``profile`` an export profile (default:
     the one of the model's application, else ``generic``). Arrivals fall from ``start`` to
-    ``end`` (default: 2025); the ground truth is taken at midnight after ``end``. The same
-    arguments and ``seed`` give the same result. With ``out``, the export, its truth
-    (``<name>.truth/``) and, for exports without roles, a roster (``<name>.roster.csv``) are
-    written.
+    ``end`` (default: 2025); the ground truth is taken at the end of the last working day
+    of the period. The same arguments and ``seed`` give the same events and truth. With
+    ``out``, the export, its truth (``<name>.truth/``) and, for exports without roles, a
+    roster (``<name>.roster.csv``) are written.
 
     >>> run = simulate("rohil_izin_insidentil", cases=20, seed=1, end="2025-02-28")
     >>> run.profile.name, run.truth.cases["status"].isin(["closed", "open", "rejected"]).all()
@@ -193,6 +200,7 @@ def simulate(
             f"profile {chosen.name} has no status values for SLA clock stops "
             "(status.clock_stop and clock_resume); set clock_stop_rate to 0 or use --profile oss"
         )
+    _check_extra_labels(model, chosen, settings)
     generated = generate(
         model,
         cases=cases,
@@ -246,6 +254,20 @@ def simulate(
     if out is not None:
         result.write(out)
     return result
+
+
+def _check_extra_labels(model: SopModel, profile: Profile, settings: SimulationSettings) -> None:
+    """Activities "not in the SOP" must not map to a step when the export is loaded."""
+    mapper = StepMapper.build(model, profile.overrides(model.id), profile=profile.name)
+    labels = pd.Series(list(settings.extra_activities), dtype=object)
+    mapped = mapper.map(labels, pd.Series([None] * len(labels), dtype=object))
+    clashes = [f"{label!r} -> {step}" for label, step in zip(labels, mapped, strict=True)
+               if isinstance(step, str)]  # fmt: skip
+    if clashes:
+        raise SimulationError(
+            f"extra_activities must not be labels of {model.id}'s steps, but "
+            f"{', '.join(clashes)}; choose labels outside the SOP"
+        )
 
 
 def _date(value: dt.date | str | None, name: str) -> dt.date | None:

@@ -137,7 +137,7 @@ def ground_truth(
     clock = frame[is_clock].sort_values(["case_id", "timestamp"])
     open_rows = frame[frame["kind"] == "open"]
 
-    stops = _stopped_intervals(done, clock, model, stamp)
+    stops = _stopped_intervals(done, clock, open_rows, model, stamp)
     steps = _step_times(done, stops, model, cal)
     cases = _case_verdicts(frame, done, open_rows, clock, stops, model, stamp, paths, reached)
     deviations = _deviations(done, steps, cases, model, injected)
@@ -162,9 +162,16 @@ def _utc(instants: pd.Series) -> pd.arrays.DatetimeArray:
 
 
 def _stopped_intervals(
-    done: pd.DataFrame, clock: pd.DataFrame, model: SopModel, as_of: pd.Timestamp
+    done: pd.DataFrame,
+    clock: pd.DataFrame,
+    open_rows: pd.DataFrame,
+    model: SopModel,
+    as_of: pd.Timestamp,
 ) -> pd.DataFrame:
-    """``case_id, stop_from, stop_to, reset``: when the clocks stand still, per case."""
+    """``case_id, stop_from, stop_to, reset``: when the clocks stand still, per case.
+
+    Overlapping intervals of one case are merged, so stopped time is never counted twice.
+    """
     index = {s.id: i for i, s in enumerate(model.steps)}
     returns = np.zeros((len(index) + 1, len(index) + 1), dtype=np.bool_)  # last: no step
     for edge in model.edges:
@@ -183,6 +190,21 @@ def _stopped_intervals(
             "reset": False,
         }
     )
+    # open work the file went back to the applicant for: stopped until the as-of time
+    last = done.groupby("case_id").tail(1).set_index("case_id")
+    current = open_rows.groupby("case_id").head(1).set_index("case_id")
+    both = last.join(current[["step_id"]].rename(columns={"step_id": "step_id_open"}), how="inner")
+    last_code = both["step_id"].map(index).astype("float64").fillna(-1).to_numpy(np.int64)
+    open_code = both["step_id_open"].map(index).astype("float64").fillna(-1).to_numpy(np.int64)
+    waiting = both[returns[last_code, open_code]]
+    pending = pd.DataFrame(
+        {
+            "case_id": waiting.index.to_numpy(),
+            "stop_from": waiting["timestamp"].array,
+            "stop_to": as_of,
+            "reset": False,
+        }
+    )
     rows = []
     for case_id, group in clock.groupby("case_id", sort=False):
         since = None
@@ -196,7 +218,7 @@ def _stopped_intervals(
         if since is not None:
             rows.append((case_id, since, as_of, reset))
     machine = pd.DataFrame(rows, columns=["case_id", "stop_from", "stop_to", "reset"])
-    parts = [p for p in (back, machine) if not p.empty]
+    parts = [p for p in (back, pending, machine) if not p.empty]
     if not parts:
         return pd.DataFrame(
             {
@@ -206,7 +228,25 @@ def _stopped_intervals(
                 "reset": pd.Series(dtype="bool"),
             }
         )
-    return pd.concat(parts, ignore_index=True)
+    return _merged(pd.concat(parts, ignore_index=True))
+
+
+def _merged(stops: pd.DataFrame) -> pd.DataFrame:
+    """Overlapping or touching stopped intervals of a case as one interval."""
+    stops = stops.sort_values(["case_id", "stop_from"], kind="stable").reset_index(drop=True)
+    reach = stops.groupby("case_id")["stop_to"].cummax()
+    before = reach.groupby(stops["case_id"]).shift(1)
+    block = (before.isna() | (stops["stop_from"] > before)).cumsum()
+    return (
+        stops.groupby(block, sort=False)
+        .agg(
+            case_id=("case_id", "first"),
+            stop_from=("stop_from", "min"),
+            stop_to=("stop_to", "max"),
+            reset=("reset", "any"),
+        )
+        .reset_index(drop=True)
+    )
 
 
 def _stopped_minutes(
@@ -363,7 +403,10 @@ def _reference_paths(
     last = ref[is_open].groupby("case_id", sort=False).tail(1)
     quickest = _quickest_completions(model)
     completion = pd.DataFrame(
-        {"case_id": last["case_id"].to_numpy(), "step_id": last["step_id"].astype(object).map(quickest)}
+        {
+            "case_id": last["case_id"].to_numpy(),
+            "step_id": last["step_id"].astype(object).map(quickest),
+        }
     ).explode("step_id")
     completion = completion[completion["step_id"].notna()]
     completion["_seq"] = 10_000 + completion.groupby("case_id", sort=False).cumcount()
