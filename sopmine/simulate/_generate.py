@@ -374,44 +374,21 @@ def _describe(
     trace: list[int],
 ) -> dict[str, object]:
     ids = flow.step_ids
-    # positions of the evidence in the edited trace are filled in by _final_positions
-    if kind == "missing_step":
-        return {
-            "case": case,
-            "type": kind,
-            "step_id": ids[what],
-            "detail": f"'{model.step(ids[what]).name}' was skipped",
-        }
-    if kind == "wrong_order":
+    if kind == "unmapped_activity":
+        step_id, detail = None, f"'{settings.extra_activities[what]}' is not a step of the SOP"
+    elif kind == "wrong_order":
         a, b = trace[k], trace[k + 1]
-        early = a if model.step(ids[a]).number < model.step(ids[b]).number else b
-        return {
-            "case": case,
-            "type": kind,
-            "step_id": ids[early],
-            "detail": f"'{model.step(ids[b]).name}' came before '{model.step(ids[a]).name}'",
-        }
-    if kind == "repeated_step":
-        return {
-            "case": case,
-            "type": kind,
-            "step_id": ids[what],
-            "detail": f"'{model.step(ids[what]).name}' was done again",
-        }
-    if kind == "unexpected_activity":
-        return {
-            "case": case,
-            "type": kind,
-            "step_id": ids[what],
-            "detail": f"'{model.step(ids[what]).name}' is not on this case's path",
-        }
-    label = settings.extra_activities[what]
-    return {
-        "case": case,
-        "type": kind,
-        "step_id": None,
-        "detail": f"'{label}' is not a step of the SOP",
-    }
+        step_id = ids[a if model.step(ids[a]).number < model.step(ids[b]).number else b]
+        detail = f"'{model.step(ids[b]).name}' came before '{model.step(ids[a]).name}'"
+    else:
+        step_id = ids[what]
+        done = {
+            "missing_step": "was skipped",
+            "repeated_step": "was done again",
+            "unexpected_activity": "is not on this case's path",
+        }[kind]
+        detail = f"'{model.step(step_id).name}' {done}"
+    return {"case": case, "type": kind, "step_id": step_id, "detail": detail}
 
 
 # --------------------------------------------------------------------------- people and roles
