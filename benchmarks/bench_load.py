@@ -17,14 +17,12 @@ Import time is excluded for both. Prints seconds, rows/s, peak memory and the ra
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _child import run
 
 STEPS = [
     (101, "Akses Formulir"),
@@ -104,16 +102,6 @@ def write_export(path: Path, rows: int, seed: int = 11) -> None:
         }
     )
     frame.to_csv(path, index=False)
-
-
-def run(script: str, *args: str) -> dict[str, float]:
-    done = subprocess.run(
-        [sys.executable, "-c", script, *args], capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"benchmark child failed:\n{done.stderr}")
-    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
 
 
 def main() -> None:

@@ -18,11 +18,10 @@ Prints seconds, events/s, peak memory and the ratios.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
+
+from _child import run
 
 PEER = """
 import json, resource, sys, time, warnings
@@ -53,16 +52,6 @@ seconds = time.perf_counter() - t0
 print(json.dumps({"seconds": seconds, "events": len(run.events), "rows": len(run.export),
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
-
-
-def run(script: str, *args: str) -> dict[str, float]:
-    done = subprocess.run(
-        [sys.executable, "-c", script, *args], capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"benchmark child failed:\n{done.stderr}")
-    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
 
 
 def main() -> None:
