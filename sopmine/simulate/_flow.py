@@ -52,7 +52,7 @@ class Flow:
         )
         backward = np.array([e.kind in BACKWARD_KINDS for e in edges], dtype=np.bool_)
         to_applicant = np.array([e.kind == "return" for e in edges], dtype=np.bool_)
-        rejecting = _rejecting_edges(model, ids, index)
+        rejecting = _rejecting_edges(model)
         prob = np.zeros(len(edges))
         fixed = _fixed_probabilities(model, settings, ids)
         for step_index in range(len(ids)):
@@ -196,7 +196,7 @@ class Flow:
         return deleted, inserted
 
 
-def _rejecting_edges(model: SopModel, ids: tuple[str, ...], index: dict[str, int]) -> list[bool]:
+def _rejecting_edges(model: SopModel) -> list[bool]:
     """Edges from which every forward path ends with outcome ``rejected``."""
     outcomes: dict[str, set[str]] = {}
 
@@ -219,7 +219,6 @@ def _rejecting_edges(model: SopModel, ids: tuple[str, ...], index: dict[str, int
             result.append(edge.outcome == "rejected")
         else:
             result.append(reach(edge.target) == {"rejected"})
-    del ids, index
     return result
 
 

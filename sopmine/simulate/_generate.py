@@ -464,7 +464,7 @@ def _assign_people(
         where = actor == actor_ids.index(a)
         person[where] = pool[rng.integers(pool.size, size=int(where.sum()))]
     _same_person_for_repeats(case, step, edited, person)
-    _separate_pairs(model, staff, case, step, person, bounds)
+    _separate_pairs(model, staff, case, step, person)
 
     draw = np.flatnonzero(rng.random(n_cases) < settings.deviations.segregation_of_duties)
     pairs = model.sla.segregation_of_duties
@@ -507,9 +507,7 @@ def _same_person_for_repeats(case: Ints, step: Ints, edited: Bools, person: Ints
     person[repeat] = person[repeat - 1]
 
 
-def _separate_pairs(
-    model: SopModel, staff: Staff, case: Ints, step: Ints, person: Ints, bounds: Ints
-) -> None:
+def _separate_pairs(model: SopModel, staff: Staff, case: Ints, step: Ints, person: Ints) -> None:
     """Four-eyes pairs of one role get different people, over every visit of both steps.
 
     (Breaks are injected afterwards, on purpose.)
@@ -529,7 +527,6 @@ def _separate_pairs(
             free = [p for p in pool.tolist() if p not in busy[case[row]]]
             if free:  # the first free colleague of the pool takes over
                 person[row] = free[0]
-    del bounds
 
 
 # --------------------------------------------------------------------------- durations

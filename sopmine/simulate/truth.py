@@ -108,7 +108,6 @@ def ground_truth(
     stamp = (
         stamp.tz_localize(model.office.timezone) if stamp.tzinfo is None else stamp
     ).tz_convert("UTC")
-    cal = model.calendar
     # cases as integer codes (in case id order) and texts as categories, for speed;
     # the ids come back at the end
     codes, labels = pd.factorize(events["case_id"], sort=True)
@@ -138,7 +137,7 @@ def ground_truth(
     open_rows = frame[frame["kind"] == "open"]
 
     stops = _stopped_intervals(done, clock, open_rows, model, stamp)
-    steps = _step_times(done, stops, model, cal)
+    steps = _step_times(done, stops, model)
     cases = _case_verdicts(frame, done, open_rows, clock, stops, model, stamp, paths, reached)
     deviations = _deviations(done, steps, cases, model, injected)
     counts = deviations.groupby("case_id").size()
@@ -267,9 +266,7 @@ def _stopped_minutes(
     return result
 
 
-def _step_times(
-    done: pd.DataFrame, stops: pd.DataFrame, model: SopModel, cal: object
-) -> pd.DataFrame:
+def _step_times(done: pd.DataFrame, stops: pd.DataFrame, model: SopModel) -> pd.DataFrame:
     steps = pd.DataFrame(
         {
             "case_id": done["case_id"],
@@ -304,7 +301,6 @@ def _step_times(
     steps["target_minutes"] = steps["step_id"].map(targets).astype("float64")
     steps["breach"] = (steps["elapsed_minutes"] > steps["target_minutes"]).fillna(False)
     steps["breach"] = steps["breach"].astype(bool)
-    del cal
     # one row per completed step of the SOP; unmapped events only hand over
     return steps[steps["step_id"].notna()]
 
