@@ -144,10 +144,35 @@ class OfficeCalendar:
         result = np.full(a.shape, np.nan)
         span = _year_span(np.concatenate([a[known], b[known]]))
         if span is not None:
-            cal, epoch = self._busdaycal(*span), _epoch(span[0])
-            diff = self._cumulative(b[known], cal, epoch) - self._cumulative(a[known], cal, epoch)
+            table = self._days(*span)
+            diff = self._cumulative(b[known], table) - self._cumulative(a[known], table)
             result[known] = diff / _NS_PER_MINUTE
         return result
+
+    def working_clock(self, *instants: Instants) -> tuple[npt.NDArray[np.float64], ...]:
+        """The working-time clock ``W`` at each instant, for one or more collections at once.
+
+        ``W`` counts working minutes from a common origin (the start of the first year any of
+        the collections reaches), so the difference of two values, from the same call, is the
+        working time between their instants: ``W(b) - W(a) == working_minutes(a, b)``. Computing
+        ``W`` once per instant and subtracting is how long logs are timed without pairing every
+        interval. One float64 array per collection; NaT gives NaN.
+
+        >>> cal = OfficeCalendar()
+        >>> start, end = cal.working_clock(["2026-08-14 15:00"], ["2026-08-18 09:00"])
+        >>> float(end[0] - start[0])
+        120.0
+        """
+        local = [self._local(values) for values in instants]
+        known = [~np.isnat(values) for values in local]
+        span = _year_span(np.concatenate([v[k] for v, k in zip(local, known, strict=True)]))
+        clocks: list[npt.NDArray[np.float64]] = []
+        for values, mask in zip(local, known, strict=True):
+            clock = np.full(values.shape, np.nan)
+            if span is not None:
+                clock[mask] = self._cumulative(values[mask], self._days(*span)) / _NS_PER_MINUTE
+            clocks.append(clock)
+        return tuple(clocks)
 
     def add_working_minutes(self, start: Instants, minutes: Any) -> pd.DatetimeIndex:
         """The deadline ``minutes`` working minutes after ``start``, as a UTC DatetimeIndex.
@@ -208,14 +233,22 @@ class OfficeCalendar:
             rows += [(day, name, source) for day in found for name in found.get_list(day)]
         return rows
 
-    def _cumulative(self, local: _Datetimes, cal: np.busdaycalendar, epoch: np.datetime64) -> _Ints:
-        """W(t) in nanoseconds since ``epoch``; ``local`` must hold no NaT."""
+    def _days(self, first_year: int, last_year: int) -> _DayTable:
+        source = (self.country, self.holiday_categories)
+        return _day_table(*source, first_year, last_year, self.extra_days_off, self.weekmask)
+
+    def _cumulative(self, local: _Datetimes, table: _DayTable) -> _Ints:
+        """W(t) in nanoseconds since the table's first day; ``local`` must hold no NaT.
+
+        Two lookups per instant in the table of days (is it a working day, how many working
+        days precede it), so a million instants take milliseconds.
+        """
         days = local.astype("datetime64[D]")
+        index = days.astype(np.int64) - table.first_day
         per_day = self.minutes_per_day * _NS_PER_MINUTE
-        full_days = np.busday_count(epoch, days, busdaycal=cal).astype(np.int64) * per_day
         into_day = (local - days).astype(np.int64) - _seconds_of_day(self.day_start) * 10**9
-        today = np.where(np.is_busday(days, busdaycal=cal), np.clip(into_day, 0, per_day), 0)
-        return full_days + today
+        today = np.where(table.working[index], np.clip(into_day, 0, per_day), 0)
+        return table.before[index] * per_day + today
 
     def _solve(
         self, local: _Datetimes, steps: _Ints, first_year: int, last_year: int
@@ -225,7 +258,8 @@ class OfficeCalendar:
         opening = np.timedelta64(_seconds_of_day(self.day_start) * 10**9, "ns")
         while True:  # widen the holiday years until every deadline lies inside them
             cal, epoch = self._busdaycal(first_year, last_year), _epoch(first_year)
-            days, rest = np.divmod(self._cumulative(local, cal, epoch) + steps, per_day)
+            table = self._days(first_year, last_year)
+            days, rest = np.divmod(self._cumulative(local, table) + steps, per_day)
             at_end = rest == 0
             day = np.busday_offset(epoch, days - at_end, roll="forward", busdaycal=cal)
             wall = day.astype("datetime64[ns]") + opening
@@ -251,6 +285,32 @@ def _busdaycalendar(
     found = holidays.country_holidays(country, years=years, categories=categories)
     days_off = np.array([*found.keys(), *extra_days_off], dtype="datetime64[D]")
     return np.busdaycalendar(weekmask=weekmask, holidays=days_off)
+
+
+@dataclass(frozen=True)
+class _DayTable:
+    """Every day of a span of years: whether it is a working day, and working days before it."""
+
+    first_day: int  # days since 1970-01-01
+    working: npt.NDArray[np.bool_]
+    before: _Ints
+
+
+@functools.lru_cache(maxsize=64)
+def _day_table(
+    country: str,
+    categories: tuple[str, ...],
+    first_year: int,
+    last_year: int,
+    extra_days_off: tuple[dt.date, ...],
+    weekmask: str,
+) -> _DayTable:
+    """The working days of whole years, for W lookups (cached like the business-day calendar)."""
+    cal = _busdaycalendar(country, categories, first_year, last_year, extra_days_off, weekmask)
+    days = np.arange(_epoch(first_year), _epoch(last_year + 1), dtype="datetime64[D]")
+    working = np.is_busday(days, busdaycal=cal)
+    before = np.concatenate([[0], np.cumsum(working, dtype=np.int64)[:-1]])
+    return _DayTable(int(days[0].astype(np.int64)), working, before)
 
 
 def _to_index(instants: Instants) -> pd.DatetimeIndex:
@@ -301,8 +361,9 @@ def _year_span(days: Any) -> tuple[int, int] | None:
     """First and last calendar year of NaT-free datetimes, or None when there are none."""
     if len(days) == 0:
         return None
-    years = days.astype("datetime64[Y]").astype(np.int64) + 1970
-    return int(years.min()), int(years.max())
+    ends = np.array([days.min(), days.max()])  # two values to convert, not all of them
+    years = ends.astype("datetime64[Y]").astype(np.int64) + 1970
+    return int(years[0]), int(years[1])
 
 
 def _epoch(year: int) -> np.datetime64:

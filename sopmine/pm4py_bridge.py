@@ -26,7 +26,17 @@ from sopmine.errors import LogReadError, SopmineError
 if TYPE_CHECKING:
     from sopmine.sop.model import SopModel
 
-__all__ = ["AcceptingNet", "Alignment", "align_traces", "read_xes", "to_petri_net", "write_xes"]
+__all__ = [
+    "AcceptingNet",
+    "Alignment",
+    "align_traces",
+    "align_variants",
+    "read_xes",
+    "to_petri_net",
+    "write_xes",
+]
+
+_MOVE_COST = 10_000  # pm4py's standard cost of a log or model move (a sync move costs 0)
 
 
 @dataclass(frozen=True)
@@ -125,6 +135,63 @@ def align_traces(traces: Sequence[Sequence[str]], model: SopModel) -> list[Align
         )
         for r in results
     ]
+
+
+def align_variants(
+    variants: Sequence[Sequence[str]], model: SopModel, *, prefix: bool = False
+) -> list[Alignment]:
+    """Optimal alignments of distinct traces (variants) of step ids, fast, as pm4py defines them.
+
+    The model's net (:func:`to_petri_net`) is a state machine whose transitions are labelled by
+    the step they enter and has no silent transitions, so its language is that of the model's
+    directly-follows graph: start at the first step, follow the flow edges, stop at a step with
+    an end. pm4py's DFG alignment (``pm4py.algo.conformance.alignments.dfg``, standard costs:
+    10000 per log or model move, 0 per sync move) therefore finds alignments of the same
+    optimal cost as its Petri-net alignments, tens of times faster; the test suite checks the
+    costs agree on thousands of traces. ``fitness`` is computed as pm4py's
+    ``conformance_diagnostics_alignments`` computes it on the net:
+    ``1 - cost / (cost of the empty trace + cost of the trace's events as log moves)``.
+
+    With ``prefix=True`` the model may stop after any step: the alignment of the completed part
+    of a case that is still open (what was done so far, without the steps still to come as
+    missing). Its ``fitness`` is still the fitness against the full net, as pm4py reports it.
+    Labels that are not step ids align as log moves. Moves are ``(log label, model label)``
+    with ``">>"`` for no move, as pm4py writes them.
+
+    >>> from sopmine import load_sop
+    >>> model = load_sop("rohil_izin_insidentil")
+    >>> path = [s.id for s in model.steps]
+    >>> [round(a.fitness, 4) for a in align_variants([path, path[:1] + path[2:]], model)]
+    [1.0, 0.9524]
+    """
+    from pm4py.algo.conformance.alignments.dfg.variants import classic
+
+    _quiet()
+    if any(len(trace) == 0 for trace in variants):
+        raise SopmineError("align_variants needs non-empty traces: a case without events has none")
+    dfg = {(e.source, e.target): 1 for e in model.edges if e.target is not None}
+    starts = {model.start: 1}
+    ends = {e.source: 1 for e in model.edges if e.target is None}
+    stops = {s.id: 1 for s in model.steps} if prefix else ends
+    shortest = int(classic.apply(_trace_of([]), dfg, starts, ends)["cost"]) // _MOVE_COST
+    results = []
+    for trace in variants:
+        labels = [str(label) for label in trace]
+        found = classic.apply(_trace_of(labels), dfg, starts, stops)
+        cost = float(found["cost"])
+        full_cost = cost
+        if prefix:
+            full_cost = float(classic.apply(_trace_of(labels), dfg, starts, ends)["cost"])
+        fitness = 1.0 - (int(full_cost) // _MOVE_COST) / (len(labels) + shortest)
+        moves = tuple((str(log), str(mod)) for log, mod in found["alignment"])
+        results.append(Alignment(fitness=fitness, cost=cost, moves=moves))
+    return results
+
+
+def _trace_of(labels: Sequence[str]) -> Any:
+    from pm4py.objects.log.obj import Event, Trace
+
+    return Trace([Event({"concept:name": label}) for label in labels])
 
 
 def _as_event_frame(traces: Sequence[Sequence[str]]) -> pd.DataFrame:
