@@ -183,9 +183,81 @@ def align_variants(
         if prefix:
             full_cost = float(classic.apply(_trace_of(labels), dfg, starts, ends)["cost"])
         fitness = 1.0 - (int(full_cost) // _MOVE_COST) / (len(labels) + shortest)
-        moves = tuple((str(log), str(mod)) for log, mod in found["alignment"])
+        moves = _repaired(found["alignment"], labels, model, stops, cost)
         results.append(Alignment(fitness=fitness, cost=cost, moves=moves))
     return results
+
+
+def _repaired(
+    moves: Sequence[tuple[Any, Any]],
+    labels: Sequence[str],
+    model: SopModel,
+    stops: dict[str, int],
+    cost: float,
+) -> tuple[tuple[str, str], ...]:
+    """pm4py's DFG alignment moves, made whole; the cost is pm4py's and stays as it is.
+
+    pm4py (2.7) reports the cost of its DFG alignments right but can leave moves out of the
+    list: model moves made before the first event is consumed are dropped, and when the model
+    reaches its end before the trace does, the step into its internal end node is listed as a
+    move of the previous event while the last log move is missing. Rebuilt here: the end-node
+    move dropped, the events not yet consumed appended as log moves, and the leading model
+    moves put back as the shortest way from the start step. The result is checked: its log
+    side is the trace, its model side a path of the model, and its moves cost what pm4py said.
+    """
+    steps = {s.id for s in model.steps}
+    kept = [(str(log), str(mod)) for log, mod in moves if mod == ">>" or str(mod) in steps]
+    consumed = sum(1 for log, _ in kept if log != ">>")
+    kept += [(label, ">>") for label in labels[consumed:]]
+    path = [mod for _, mod in kept if mod != ">>"]
+    if not path or path[0] != model.start:
+        lead = _shortest_from_start(model, path[0] if path else None, stops)
+        kept = [(">>", step) for step in lead] + kept
+    deviating = sum(1 for log, mod in kept if log == ">>" or mod == ">>")
+    path = [mod for _, mod in kept if mod != ">>"]
+    edges = {(e.source, e.target) for e in model.edges if e.target is not None}
+    valid = (
+        [log for log, _ in kept if log != ">>"] == list(labels)
+        and path[0] == model.start
+        and all(pair in edges for pair in zip(path, path[1:], strict=False))
+        and path[-1] in stops
+        and deviating * _MOVE_COST == int(cost)
+    )
+    if not valid:
+        raise SopmineError(
+            f"pm4py's alignment of a trace of {len(labels)} events against {model.id!r} "
+            "could not be read back; please report this with the SOP model"
+        )
+    return tuple(kept)
+
+
+def _shortest_from_start(
+    model: SopModel, target: str | None, stops: dict[str, int]
+) -> list[str]:
+    """Steps from the start up to (not including) ``target``; with no target, to a stop."""
+    order = sorted(model.edges, key=lambda e: model.step(e.target).number if e.target else 0)
+    before: dict[str, str | None] = {model.start: None}
+    queue = [model.start]
+    while queue:
+        at = queue.pop(0)
+        if target is None and at in stops:
+            target, last = None, at
+            break
+        for edge in order:
+            if edge.source == at and edge.target is not None and edge.target not in before:
+                before[edge.target] = at
+                queue.append(edge.target)
+    else:
+        last = None
+    if target is not None:
+        if target == model.start:
+            return []
+        last = before.get(target)
+    steps: list[str] = []
+    while last is not None:
+        steps.append(last)
+        last = before[last]
+    return steps[::-1]
 
 
 def _trace_of(labels: Sequence[str]) -> Any:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,19 +20,9 @@ import pandas as pd
 from sopmine.errors import ProfileError
 from sopmine.log.profile import StepOverrides
 from sopmine.sop import SopModel
+from sopmine.sop.labels import normalize_label
 
 __all__ = ["StepMapper", "normalize_label"]
-
-_NOT_WORD = re.compile(r"[^0-9a-z]+")
-
-
-def normalize_label(label: str) -> str:
-    """The comparable form of a label: lower case, words separated by one space.
-
-    >>> normalize_label("  Verifikasi  Berkas (FO) ")
-    'verifikasi berkas fo'
-    """
-    return _NOT_WORD.sub(" ", label.casefold()).strip()
 
 
 @dataclass(frozen=True)

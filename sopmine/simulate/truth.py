@@ -22,13 +22,13 @@ Rules, as implemented:
   reference path: the SOP path it followed (closed cases), or the path so far continued by the
   quickest way to an issued licence (open cases);
 - breach: elapsed > target; at risk: an open case that has used ``sla.at_risk_share`` (80%)
-  of its service target or of the target of the step it is at.
+  of its service target or of the target of the step it is at (its open work, else the next
+  step of its reference path).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,7 +36,7 @@ import pandas as pd
 
 from sopmine.log.mapping import normalize_label
 from sopmine.sop import SopModel
-from sopmine.sop.model import BACKWARD_KINDS
+from sopmine.sop.flow import quickest_completions
 
 __all__ = ["CASE_TRUTH_COLUMNS", "STEP_TRUTH_COLUMNS", "Truth", "ground_truth"]
 
@@ -329,7 +329,7 @@ def _case_verdicts(
 
     mapped = done[done["step_id"].notna()]
     reference = mapped[["case_id", "step_id"]] if paths is None else paths
-    path_text, targets = _reference_paths(reference, reached, status, model)
+    path_text, targets, following = _reference_paths(reference, reached, status, model)
     start_rows = mapped[mapped["step_id"] == model.sla.clock_start]
     service_start = start_rows.groupby("case_id")["timestamp"].max().reindex(case_ids)
     restarts = clock[clock["kind"] == "clock_restart"].groupby("case_id")["timestamp"].max()
@@ -364,7 +364,9 @@ def _case_verdicts(
         np.nan,
     )
     # the step an open case is at: its open row, timed from its last completion
-    current = open_rows.groupby("case_id")["step_id"].first().reindex(case_ids)
+    # the step an open case is at: its open row, else the next step of its reference path
+    current = open_rows.groupby("case_id")["step_id"].first().reindex(case_ids).astype(object)
+    current = current.where(current.notna(), following.reindex(case_ids).astype(object))
     cases["current_step"] = current.where(status == "open").to_numpy()
     last_done = done.groupby("case_id")["timestamp"].max().reindex(case_ids)
     spans = pd.DataFrame({"case_id": case_ids, "_from": last_done.array, "_until": as_of})
@@ -382,8 +384,8 @@ def _case_verdicts(
 
 def _reference_paths(
     reference: pd.DataFrame, reached: pd.Series | None, status: pd.Series, model: SopModel
-) -> tuple[pd.Series, pd.Series]:
-    """Each case's reference path (as text) and its service target, per case id.
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Each case's reference path (as text), its service target, and (open cases) next step.
 
     Closed cases: the path as given. Open cases: its first ``reached`` steps, continued by the
     quickest completion from the last of them. The target sums the step targets after the last
@@ -397,7 +399,7 @@ def _reference_paths(
         keep = ~is_open | (position < limit)
         ref, position, is_open = ref[keep], position[keep], is_open[keep]
     last = ref[is_open].groupby("case_id", sort=False).tail(1)
-    quickest = _quickest_completions(model)
+    quickest = quickest_completions(model)
     completion = pd.DataFrame(
         {
             "case_id": last["case_id"].to_numpy(),
@@ -421,7 +423,8 @@ def _reference_paths(
         per_day = model.calendar.minutes_per_day
         total[:] = model.sla.service_target.working_minutes(minutes_per_day=per_day)
     total = total.where(has_start)
-    return _path_text(case, combined["step_id"].to_numpy(dtype=object)), total
+    following = completion.groupby("case_id", sort=False)["step_id"].first()
+    return _path_text(case, combined["step_id"].to_numpy(dtype=object)), total, following
 
 
 def _path_text(case: np.ndarray, step: np.ndarray) -> pd.Series:
@@ -441,44 +444,6 @@ def _path_text(case: np.ndarray, step: np.ndarray) -> pd.Series:
     names = np.asarray(labels, dtype=object)
     text = np.array([" > ".join(names[v[v >= 0]]) for v in variants], dtype=object)
     return pd.Series(text[variant_of.ravel()], index=cases)
-
-
-def _quickest_completions(model: SopModel) -> dict[str, tuple[str, ...]]:
-    """From each step, the steps after it on the quickest forward way to an end.
-
-    Quickest by the sum of step targets; an end that issues the licence is preferred to one
-    that rejects it when the step can still reach both.
-    """
-    forward: dict[str, list[str | None]] = {}
-    for edge in model.edges:
-        if edge.kind in BACKWARD_KINDS:
-            continue
-        forward.setdefault(edge.source, []).append(
-            edge.target if edge.target is not None else f"@{edge.outcome or 'issued'}"
-        )
-    result: dict[str, tuple[str, ...]] = {}
-    for step in model.steps:
-        best: dict[str, tuple[float, tuple[str, ...]]] = {}
-        queue: list[tuple[float, tuple[str, ...], str]] = [(0.0, (), step.id)]
-        seen: set[str] = set()
-        while queue:
-            cost, path, at = heapq.heappop(queue)
-            if at.startswith("@"):
-                best.setdefault(at[1:], (cost, path))
-                continue
-            if at in seen:
-                continue
-            seen.add(at)
-            for nxt in forward.get(at, []):
-                if nxt is None:
-                    continue
-                if nxt.startswith("@"):
-                    heapq.heappush(queue, (cost, path, nxt))
-                else:
-                    heapq.heappush(queue, (cost + model.target_minutes(nxt), (*path, nxt), nxt))
-        chosen = best.get("issued") or best.get("rejected")
-        result[step.id] = chosen[1] if chosen else ()
-    return result
 
 
 def _deviations(

@@ -12,6 +12,7 @@ edges; edges of kind ``loop`` or ``return`` may be followed again, the others cl
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,13 @@ from sopmine.sop.model import BACKWARD_KINDS
 if TYPE_CHECKING:
     from sopmine.sop.model import Edge, SopModel, Step
 
-__all__ = ["enumerate_paths", "resolve_edges", "service_target_minutes", "successors"]
+__all__ = [
+    "enumerate_paths",
+    "quickest_completions",
+    "resolve_edges",
+    "service_target_minutes",
+    "successors",
+]
 
 
 def resolve_edges(model: SopModel) -> tuple[Edge, ...]:
@@ -112,3 +119,46 @@ def service_target_minutes(model: SopModel, path: tuple[str, ...]) -> float:
     starts = [i for i, step_id in enumerate(path) if step_id == model.sla.clock_start]
     after = path[starts[-1] + 1 :] if starts else path
     return sum(model.target_minutes(step_id) for step_id in after)
+
+
+def quickest_completions(model: SopModel) -> dict[str, tuple[str, ...]]:
+    """From each step, the steps after it on the quickest forward way to an end.
+
+    Quickest by the sum of step targets; an end that issues the licence is preferred to one
+    that rejects it when the step can still reach both. Backward edges (loops, returns) are not
+    taken. This continues an open case's path to the end its service target is measured to.
+
+    >>> from sopmine import load_sop
+    >>> quickest_completions(load_sop("rohil_izin_insidentil"))["persetujuan_kadis"]
+    ('penomoran_cetak', 'penandatanganan_kadis', 'pengambilan_izin')
+    """
+    forward: dict[str, list[str | None]] = {}
+    for edge in model.edges:
+        if edge.kind in BACKWARD_KINDS:
+            continue
+        forward.setdefault(edge.source, []).append(
+            edge.target if edge.target is not None else f"@{edge.outcome or 'issued'}"
+        )
+    result: dict[str, tuple[str, ...]] = {}
+    for step in model.steps:
+        best: dict[str, tuple[float, tuple[str, ...]]] = {}
+        queue: list[tuple[float, tuple[str, ...], str]] = [(0.0, (), step.id)]
+        seen: set[str] = set()
+        while queue:
+            cost, path, at = heapq.heappop(queue)
+            if at.startswith("@"):
+                best.setdefault(at[1:], (cost, path))
+                continue
+            if at in seen:
+                continue
+            seen.add(at)
+            for nxt in forward.get(at, []):
+                if nxt is None:
+                    continue
+                if nxt.startswith("@"):
+                    heapq.heappush(queue, (cost, path, nxt))
+                else:
+                    heapq.heappush(queue, (cost + model.target_minutes(nxt), (*path, nxt), nxt))
+        chosen = best.get("issued") or best.get("rejected")
+        result[step.id] = chosen[1] if chosen else ()
+    return result

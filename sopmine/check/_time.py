@@ -1,0 +1,190 @@
+"""Working time, exactly as DOMAIN.md's SLA rules 1-5, vectorised over a whole log.
+
+Every instant is turned once into the office's working-time clock ``W`` (working minutes
+since a common origin, :meth:`~sopmine.calendar.OfficeCalendar.working_clock`); the working
+time between two instants is then a subtraction, and the stopped part of a span is the overlap
+``min(W(end), W(stop end)) - max(W(start), W(stop start))`` with each stop of its case.
+
+- A step's handover is the completion of the case's previous completed event (a step, mapped
+  or not; clock events hand nothing over); the first event of a case has no handover.
+- The clocks stand still while the file is back with the applicant: from the completion of a
+  step that sends it back along a ``return`` edge to the completion of the step it was sent
+  back to, and, for open work reached along a return edge, until the as-of time; and while an
+  SLA clock stop is in force (``clock_stop``/``clock_reset`` until the next
+  ``clock_resume``/``clock_restart``, or the as-of time). Overlapping stops count once.
+- Elapsed = working minutes from handover to completion minus the stopped ones; waiting and
+  processing split it at the start time when the export has one.
+- The service clock runs from the last completion of the SLA's clock-start step (or a later
+  ``clock_restart``) to the last completed step, or to the as-of time while the case is open.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from sopmine.sop import SopModel
+
+__all__ = ["Clock", "stopped_intervals", "stopped_minutes"]
+
+_Floats = npt.NDArray[np.float64]
+_Ints = npt.NDArray[np.int64]
+_STOPS = ("clock_stop", "clock_reset")
+_RESUMES = ("clock_resume", "clock_restart")
+
+
+class Clock:
+    """The working-time clock ``W`` of one check: one origin for every instant it reads."""
+
+    def __init__(self, model: SopModel, *instants: pd.Series | pd.Timestamp) -> None:
+        series = [pd.Series([i]) if isinstance(i, pd.Timestamp) else i for i in instants]
+        self._values = model.calendar.working_clock(*series)
+
+    def __getitem__(self, position: int) -> _Floats:
+        """``W`` of the ``position``-th collection given to the constructor."""
+        return self._values[position]
+
+
+def stopped_intervals(
+    case: _Ints,
+    step: _Ints,
+    at: pd.Series,
+    open_case: _Ints,
+    open_step: _Ints,
+    clock_case: _Ints,
+    clock_kind: npt.NDArray[np.object_],
+    clock_at: pd.Series,
+    model: SopModel,
+    as_of: pd.Timestamp,
+) -> pd.DataFrame:
+    """``case, stop_from, stop_to, reset``: when the clocks stand still, merged per case.
+
+    ``case``/``step``/``at`` are the completed events in order (step -1: not an SOP step);
+    ``open_case``/``open_step`` the first open work of each open case; ``clock_*`` the SLA clock
+    events in order.
+    """
+    index = {s.id: i for i, s in enumerate(model.steps)}
+    size = len(index)
+    returns = np.zeros((size + 1, size + 1), dtype=np.bool_)  # the last row/column: no step
+    for edge in model.edges:
+        if edge.kind == "return" and edge.target is not None:
+            returns[index[edge.source], index[edge.target]] = True
+    code = np.where(step >= 0, step, size)
+    first = np.ones(case.size, dtype=np.bool_)
+    first[1:] = case[1:] != case[:-1]
+    previous = np.where(first, size, np.roll(code, 1))
+    back = returns[previous, code] & ~first
+    times = at.to_numpy()
+    where = np.flatnonzero(back)
+    parts = [
+        pd.DataFrame(
+            {
+                "case": case[where],
+                "stop_from": times[where - 1],
+                "stop_to": times[where],
+                "reset": False,
+            }
+        )
+    ]
+    # open work the file went back to the applicant for: stopped until the as-of time
+    last = np.flatnonzero(np.append(case[1:] != case[:-1], True)) if case.size else where[:0]
+    last_step = pd.Series(code[last], index=case[last])
+    last_at = pd.Series(times[last], index=case[last])
+    has_done = np.isin(open_case, case[last])
+    oc, os_ = open_case[has_done], np.where(open_step[has_done] >= 0, open_step[has_done], size)
+    pending = returns[last_step.reindex(oc).to_numpy(dtype=np.int64), os_]
+    parts.append(
+        pd.DataFrame(
+            {
+                "case": oc[pending],
+                "stop_from": last_at.reindex(oc[pending]).to_numpy(),
+                "stop_to": np.full(int(pending.sum()), as_of.to_datetime64()),
+                "reset": False,
+            }
+        )
+    )
+    parts.append(_clock_stops(clock_case, clock_kind, clock_at, as_of))
+    frames = [p for p in parts if not p.empty]
+    if not frames:
+        return pd.DataFrame(
+            {
+                "case": pd.Series(dtype=np.int64),
+                "stop_from": pd.Series(dtype="datetime64[us, UTC]"),
+                "stop_to": pd.Series(dtype="datetime64[us, UTC]"),
+                "reset": pd.Series(dtype=np.bool_),
+            }
+        )
+    stops = pd.concat(frames, ignore_index=True)
+    for column in ("stop_from", "stop_to"):
+        stops[column] = pd.to_datetime(stops[column], utc=True).dt.as_unit("us")
+    return _merged(stops)
+
+
+def _clock_stops(
+    case: _Ints, kind: npt.NDArray[np.object_], at: pd.Series, as_of: pd.Timestamp
+) -> pd.DataFrame:
+    """Stop/resume pairs of SLA clock events, per case: a stop opens, the next resume closes.
+
+    A stop while stopped and a resume while running change nothing; a stop still open at the
+    end runs to the as-of time.
+    """
+    is_stop = np.isin(kind, _STOPS)
+    first = np.ones(case.size, dtype=np.bool_)
+    first[1:] = case[1:] != case[:-1]
+    before = np.where(first, False, np.roll(is_stop, 1))
+    change = is_stop != before  # the first event of a case counts only when it is a stop
+    c, s, k = case[change], is_stop[change], kind[change]
+    times = at.to_numpy()[change]
+    follows = np.append(c[1:] == c[:-1], False)  # the next kept event is of the same case
+    ends = np.where(follows, np.roll(times, -1), as_of.to_datetime64())
+    return pd.DataFrame(
+        {"case": c[s], "stop_from": times[s], "stop_to": ends[s], "reset": k[s] == "clock_reset"}
+    )
+
+
+def _merged(stops: pd.DataFrame) -> pd.DataFrame:
+    """Overlapping or touching stopped intervals of a case as one interval."""
+    stops = stops.sort_values(["case", "stop_from"], kind="stable").reset_index(drop=True)
+    reach = stops.groupby("case")["stop_to"].cummax()
+    before = reach.groupby(stops["case"]).shift(1)
+    block = (before.isna() | (stops["stop_from"] > before)).cumsum()
+    return (
+        stops.groupby(block, sort=False)
+        .agg(
+            case=("case", "first"),
+            stop_from=("stop_from", "min"),
+            stop_to=("stop_to", "max"),
+            reset=("reset", "any"),
+        )
+        .reset_index(drop=True)
+    )
+
+
+def stopped_minutes(
+    case: _Ints,
+    w_from: _Floats,
+    w_to: _Floats,
+    stop_case: _Ints,
+    w_stop: _Floats,
+    w_resume: _Floats,
+) -> _Floats:
+    """Working minutes of each span ``w_from..w_to`` (W values) during which a clock stood.
+
+    Only spans of cases with a stop are joined with their case's stops; NaN spans give 0.
+    """
+    result = np.zeros(case.size)
+    if stop_case.size == 0 or case.size == 0:
+        return result
+    candidates = np.flatnonzero(np.isin(case, stop_case))
+    if candidates.size == 0:
+        return result
+    spans = pd.DataFrame({"case": case[candidates], "row": candidates})
+    stops = pd.DataFrame({"case": stop_case, "ws": w_stop, "we": w_resume})
+    pairs = spans.merge(stops, on="case")
+    row = pairs["row"].to_numpy()
+    lo = np.maximum(w_from[row], pairs["ws"].to_numpy())
+    hi = np.minimum(w_to[row], pairs["we"].to_numpy())
+    overlap = np.where(hi > lo, hi - lo, 0.0)  # NaN compares False: no overlap
+    np.add.at(result, row, overlap)
+    return result
