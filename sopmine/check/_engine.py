@@ -16,6 +16,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from sopmine.check._columns import (
     CASE_COLUMNS,
@@ -132,6 +133,7 @@ def check(
     done = prepared.done
     done_case = done["case"].to_numpy()
     done_step = done["step"].to_numpy()
+    done_at = _naive(done["timestamp"])
     status = _status(prepared)
     case_open = status == "open"
 
@@ -139,62 +141,58 @@ def check(
     symbols, labels = _symbols(done, model)
     variants = find_variants(done_case, symbols, labels, case_open)
     verdicts = judge(variants.traces, variants.is_open, model, cache)
-    references = [
-        reference_path(v, bool(o), model) for v, o in zip(verdicts, variants.is_open, strict=True)
-    ]
-    no_done = reference_path(None, True, model)  # open cases with nothing completed yet
 
-    # time
+    # time: every instant on the working-time clock once
     clock_rows = prepared.clock
+    clock_kind = clock_rows["kind"].to_numpy(dtype=object)
+    clock_at = _naive(clock_rows["timestamp"])
     open_first = prepared.open_rows.groupby("case", sort=True).head(1)
+    now = np.datetime64(prepared.as_of.tz_convert(None).to_datetime64(), "us")
     stops = stopped_intervals(
         done_case,
         done_step,
-        done["timestamp"],
+        done_at,
         open_first["case"].to_numpy(),
         open_first["step"].to_numpy(),
         clock_rows["case"].to_numpy(),
-        clock_rows["kind"].to_numpy(dtype=object),
-        clock_rows["timestamp"],
+        clock_kind,
+        clock_at,
         model,
-        prepared.as_of,
+        now,
     )
-    restarts = clock_rows[clock_rows["kind"].to_numpy(dtype=object) == "clock_restart"]
+    restart = clock_kind == "clock_restart"
     w = Clock(
         model,
-        done["timestamp"],
-        done["start_timestamp"],
-        stops["stop_from"],
-        stops["stop_to"],
-        restarts["timestamp"],
-        prepared.as_of,
+        done_at,
+        _naive(done["start_timestamp"]),
+        stops["stop_from"].to_numpy(),
+        stops["stop_to"].to_numpy(),
+        clock_at[restart],
+        np.array([now]),
     )
-    w_done, w_start, w_stop, w_resume, w_restart, w_now = (w[i] for i in range(6))
-    stop_case = stops["case"].to_numpy()
-
-    steps = _steps(prepared, w_done, w_start, stop_case, w_stop, w_resume)
+    stopped = _Stopped(stops["case"].to_numpy(), w[2], w[3])
+    steps = _steps(prepared, done_at, w[0], w[1], stopped)
+    restarts = _Restarts(clock_rows["case"].to_numpy()[restart], clock_at[restart], w[4])
     cases = _cases(
-        prepared,
-        status,
-        variants,
-        verdicts,
-        references,
-        no_done,
-        w_done,
-        w_restart,
-        restarts["case"].to_numpy(),
-        float(w_now[0]),
-        stop_case,
-        w_stop,
-        w_resume,
+        prepared, status, variants, verdicts, done_at, w[0], restarts, float(w[5][0]), stopped
     )
     deviations = _deviations(prepared, variants, verdicts, steps, cases, texts)
     _count_deviations(cases, deviations)
     names = prepared.case_ids
+    cases.insert(0, "case_id", pd.array(names[cases.pop("case").to_numpy()], dtype="str"))
+    categories = pd.Index(names, dtype="str")
+    for table in (steps, deviations):
+        codes = table.pop("case").to_numpy(dtype=np.int64)
+        table.insert(0, "case_id", pd.Categorical.from_codes(codes, categories=categories))
     for table in (cases, steps, deviations):
-        table.insert(0, "case_id", names[table.pop("case").to_numpy(dtype=np.int64)])
-        table.insert(0, "office", model.office.name)
-        table.insert(0, "sop_id", model.id)
+        table.insert(
+            0,
+            "office",
+            pd.Categorical.from_codes(np.zeros(len(table), np.int8), [model.office.name]),
+        )
+        table.insert(
+            0, "sop_id", pd.Categorical.from_codes(np.zeros(len(table), np.int8), [model.id])
+        )
     return CheckResult(
         cases=cases[list(CASE_COLUMNS)].reset_index(drop=True),
         steps=steps[list(STEP_COLUMNS)].reset_index(drop=True),
@@ -204,6 +202,48 @@ def check(
         as_of=prepared.as_of,
         variants=len(variants.traces),
         meta={"cases": n_cases, "events": len(prepared.frame), "lang": lang},
+    )
+
+
+@dataclass(frozen=True)
+class _Stopped:
+    """The merged clock stops of a check, on the working-time clock."""
+
+    case: _Ints
+    w_from: _Floats
+    w_to: _Floats
+
+    def minutes(self, case: _Ints, lo: _Floats, hi: _Floats) -> _Floats:
+        """Stopped working minutes within each span ``lo..hi`` of its case."""
+        return stopped_minutes(case, lo, hi, self.case, self.w_from, self.w_to)
+
+
+@dataclass(frozen=True)
+class _Restarts:
+    """``clock_restart`` events: case, instant, and W."""
+
+    case: _Ints
+    at: npt.NDArray[np.datetime64]
+    w: _Floats
+
+
+def _naive(instants: pd.Series) -> npt.NDArray[np.datetime64]:
+    """UTC instants as ``datetime64[us]`` without a zone (no per-value conversion)."""
+    return pd.DatetimeIndex(instants).tz_convert(None).as_unit("us").to_numpy()
+
+
+def _aware(instants: npt.NDArray[np.datetime64]) -> pd.arrays.DatetimeArray:
+    """``datetime64[us]`` UTC instants back as a tz-aware array."""
+    return pd.DatetimeIndex(instants).tz_localize("UTC").array
+
+
+def _cat(codes: _Ints, labels: list[str | None] | npt.NDArray[np.object_]) -> pd.Categorical:
+    """A categorical from codes into ``labels`` (duplicates and None allowed)."""
+    values = pd.Series(np.asarray(labels, dtype=object))
+    unique_codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    lookup = np.append(unique_codes, -1)
+    return pd.Categorical.from_codes(
+        lookup[np.asarray(codes)], categories=pd.Index(uniques, dtype="str")
     )
 
 
@@ -243,11 +283,10 @@ def _symbols(done: pd.DataFrame, model: SopModel) -> tuple[_Ints, list[str]]:
 
 def _steps(
     prepared: Prepared,
+    done_at: npt.NDArray[np.datetime64],
     w_done: _Floats,
     w_start: _Floats,
-    stop_case: _Ints,
-    w_stop: _Floats,
-    w_resume: _Floats,
+    stopped: _Stopped,
 ) -> pd.DataFrame:
     """One row per completed SOP step, timed from its handover (see :mod:`._time`)."""
     done = prepared.done
@@ -256,44 +295,43 @@ def _steps(
     first = np.ones(case.size, dtype=np.bool_)
     first[1:] = case[1:] != case[:-1]
     w_hand = np.where(first, np.nan, np.roll(w_done, 1))
-    hand_at = done["timestamp"].shift(1).where(~first)
+    hand_at = np.where(first, np.datetime64("NaT", "us"), np.roll(done_at, 1))
     has_start = ~np.isnan(w_start)
-
-    def stopped(lo: _Floats, hi: _Floats) -> _Floats:
-        return stopped_minutes(case, lo, hi, stop_case, w_stop, w_resume)
-
-    stop_all = stopped(w_hand, w_done)
+    stop_all = stopped.minutes(case, w_hand, w_done)
     elapsed = w_done - w_hand - stop_all
     wait_ok = has_start & ~np.isnan(w_hand)
-    waiting = np.where(wait_ok, w_start - w_hand - stopped(w_hand, w_start), np.nan)
-    processing = np.where(has_start, w_done - w_start - stopped(w_start, w_done), np.nan)
+    waiting = np.where(wait_ok, w_start - w_hand - stopped.minutes(case, w_hand, w_start), np.nan)
+    processing = np.where(
+        has_start, w_done - w_start - stopped.minutes(case, w_start, w_done), np.nan
+    )
     targets = np.array([model.target_minutes(s.id) for s in model.steps] + [np.nan])
     step = done["step"].to_numpy()
-    target = targets[np.where(step >= 0, step, len(model.steps))]
+    slot = np.where(step >= 0, step, len(model.steps))
     numbers = np.array([s.number for s in model.steps] + [0], dtype=np.int64)
+    keep = step >= 0
+    target = targets[slot]
     frame = pd.DataFrame(
         {
-            "case": case,
-            "step_id": done["step_id"].to_numpy(),
-            "step_number": numbers[np.where(step >= 0, step, len(model.steps))],
-            "activity": done["activity"].to_numpy(),
-            "role": done["role"].to_numpy(),
-            "resource": done["resource"].to_numpy(),
-            "handover_at": hand_at.to_numpy(),
-            "started_at": done["start_timestamp"].to_numpy(),
-            "completed_at": done["timestamp"].to_numpy(),
-            "waiting_minutes": waiting,
-            "processing_minutes": processing,
-            "elapsed_minutes": elapsed,
-            "stopped_minutes": np.where(np.isnan(w_hand), np.nan, stop_all),
-            "target_minutes": target,
-            "breach": np.nan_to_num(elapsed, nan=-np.inf) > target,
-            "source_file": done["source_file"].to_numpy(),
-            "source_row": done["source_row"].to_numpy(),
-            "_done_row": np.arange(case.size),
+            "case": case[keep],
+            "step_id": done["step_id"].array[keep],
+            "step_number": numbers[slot][keep],
+            "activity": done["activity"].array[keep],
+            "role": done["role"].array[keep],
+            "resource": done["resource"].array[keep],
+            "handover_at": _aware(hand_at[keep]),
+            "started_at": done["start_timestamp"].array[keep],
+            "completed_at": done["timestamp"].array[keep],
+            "waiting_minutes": waiting[keep],
+            "processing_minutes": processing[keep],
+            "elapsed_minutes": elapsed[keep],
+            "stopped_minutes": np.where(np.isnan(w_hand), np.nan, stop_all)[keep],
+            "target_minutes": target[keep],
+            "breach": (np.nan_to_num(elapsed, nan=-np.inf) > target)[keep],
+            "source_file": done["source_file"].array[keep],
+            "source_row": done["source_row"].array[keep],
         }
     )
-    return frame[step >= 0].reset_index(drop=True)
+    return frame
 
 
 def _cases(
@@ -301,104 +339,90 @@ def _cases(
     status: npt.NDArray[np.object_],
     variants: Variants,
     verdicts: list[VariantVerdict],
-    references: list[tuple[str, ...]],
-    no_done: tuple[str, ...],
+    done_at: npt.NDArray[np.datetime64],
     w_done: _Floats,
-    w_restart: _Floats,
-    restart_case: _Ints,
+    restarts: _Restarts,
     w_now: float,
-    stop_case: _Ints,
-    w_stop: _Floats,
-    w_resume: _Floats,
+    stopped: _Stopped,
 ) -> pd.DataFrame:
+    """One row per case: status, path, fitness and the service clock."""
     model = prepared.model
     n_cases = prepared.case_ids.size
     done = prepared.done
     of = variants.of_case
     has = of >= 0
     is_open = status == "open"
-    # per variant, then to cases
+    # per variant (the last slot: a case with nothing completed), then to cases
+    no_done = reference_path(None, True, model)
+    references = [
+        reference_path(v, bool(o), model) for v, o in zip(verdicts, variants.is_open, strict=True)
+    ] + [no_done]
     fitness_v = np.array([v.fitness for v in verdicts] + [np.nan])
-    path_v = np.array([" > ".join(p) for p in references] + [" > ".join(no_done)], dtype=object)
-    target_v = np.array([service_target(p, model) for p in references] + [np.nan])
-    nxt_v = np.array(
-        [_next_step(t, model) for t in variants.traces] + [no_done[0] if no_done else None],
-        dtype=object,
-    )
-    variant_text = np.array(
-        [" > ".join(t.removeprefix("~") for t in trace) for trace in variants.traces] + [""],
-        dtype=object,
-    )
+    target_v = np.array([service_target(p, model) for p in references])
+    next_v = [_next_step(t, model) for t in variants.traces] + [model.start]
+    variant_v = [" > ".join(t.removeprefix("~") for t in trace) for trace in variants.traces]
     pick = np.where(has, of, len(verdicts))
-    path = path_v[pick]
-    target = target_v[pick]
-    # the path of an open case with no events: from the start, the quickest way
-    target = np.where(has | ~is_open, target, service_target(no_done, model))
-    path = np.where(has | ~is_open, path, " > ".join(no_done))
-    path = np.where(has | is_open, path, None)
-    # service clock
+    # a closed case always has events; an open one without events waits at the start
+    path = _cat(pick, [" > ".join(p) for p in references])
+    # service clock: from the last clock-start completion (or a later restart)
     case = done["case"].to_numpy()
     ends = np.append(case[1:] != case[:-1], True) if case.size else np.zeros(0, np.bool_)
-    starts_at = np.append(True, case[1:] != case[:-1]) if case.size else np.zeros(0, np.bool_)
+    starts = np.append(True, case[1:] != case[:-1]) if case.size else np.zeros(0, np.bool_)
+    not_yet = np.datetime64("NaT", "us")
     last_w = np.full(n_cases, np.nan)
     last_w[case[ends]] = w_done[ends]
-    clock_start = model.sla.clock_start
-    is_start = (done["step_id"].to_numpy(dtype=object) == clock_start) & ~np.isnan(w_done)
+    last_at = np.full(n_cases, not_yet)
+    last_at[case[ends]] = done_at[ends]
+    first_at = np.full(n_cases, not_yet)
+    first_at[case[starts]] = done_at[starts]
+    is_start = done["step"].to_numpy() == [s.id for s in model.steps].index(model.sla.clock_start)
     start_w = np.full(n_cases, np.nan)
-    np.fmax.at(start_w, case[is_start], w_done[is_start])
-    start_at = pd.Series(pd.NaT, index=range(n_cases), dtype="datetime64[us, UTC]")
-    at_rows = done[is_start].groupby("case")["timestamp"].max()
-    start_at[at_rows.index.to_numpy()] = at_rows.to_numpy()
-    if restart_case.size:
-        restarted = prepared.clock[prepared.clock["kind"].to_numpy(dtype=object) == "clock_restart"]
-        later = np.full(n_cases, np.nan)
-        np.fmax.at(later, restart_case, w_restart)
-        move = ~np.isnan(start_w) & (later > start_w)
-        latest = restarted.groupby("case")["timestamp"].max().reindex(range(n_cases))
-        start_w = np.where(move, later, start_w)
-        start_at[move] = latest[move].to_numpy()
+    start_at = np.full(n_cases, not_yet)
+    # rows are in time order per case: the last assignment per case wins
+    start_w[case[is_start]] = w_done[is_start]
+    start_at[case[is_start]] = done_at[is_start]
+    if restarts.case.size:
+        later = restarts.w > start_w[restarts.case]
+        moved = restarts.case[later & ~np.isnan(start_w[restarts.case])]
+        start_w[moved] = restarts.w[later & ~np.isnan(start_w[restarts.case])]
+        start_at[moved] = restarts.at[later & ~np.isnan(start_w[restarts.case])]
     until_w = np.where(is_open, w_now, last_w)
     until_w = np.where(np.isnan(start_w), np.nan, until_w)
     everyone = np.arange(n_cases)
-    service_stop = stopped_minutes(everyone, start_w, until_w, stop_case, w_stop, w_resume)
-    elapsed = until_w - start_w - service_stop
-    last_at = pd.Series(pd.NaT, index=range(n_cases), dtype="datetime64[us, UTC]")
-    last_at[case[ends]] = done["timestamp"].to_numpy()[ends]
-    first_at = pd.Series(pd.NaT, index=range(n_cases), dtype="datetime64[us, UTC]")
-    first_at[case[starts_at]] = done["timestamp"].to_numpy()[starts_at]
-    # the step an open case is at: its open row, else the next step of its path
+    elapsed = until_w - start_w - stopped.minutes(everyone, start_w, until_w)
+    target = target_v[pick]
+    # the step an open case is at: its open row, else the next step after its last one
     open_first = prepared.open_rows.groupby("case", sort=True).head(1)
-    current = np.full(n_cases, None, dtype=object)
-    current[is_open] = np.where(has, nxt_v[pick], nxt_v[-1])[is_open]
-    open_step = open_first["step_id"].astype(object).to_numpy()
-    current[open_first["case"].to_numpy()] = np.where(
-        pd.isna(open_step), current[open_first["case"].to_numpy()], open_step
-    )
-    current = np.where(is_open, current, None)
+    current_code = np.full(n_cases, -1, dtype=np.int64)
+    step_codes = {s.id: i for i, s in enumerate(model.steps)}
+    next_code = np.array([step_codes.get(n, -1) if n else -1 for n in next_v], dtype=np.int64)
+    current_code[is_open] = next_code[pick][is_open]
+    open_step = open_first["step"].to_numpy()
+    open_case = open_first["case"].to_numpy()
+    current_code[open_case[open_step >= 0]] = open_step[open_step >= 0]
+    current_code[~is_open] = -1
     since = np.where(is_open, last_w, np.nan)
-    step_elapsed = (
-        w_now
-        - since
-        - stopped_minutes(everyone, since, np.full(n_cases, w_now), stop_case, w_stop, w_resume)
-    )
-    step_targets = {s.id: model.target_minutes(s.id) for s in model.steps}
-    step_target = np.array([step_targets.get(c, np.nan) if c else np.nan for c in current])
+    step_elapsed = w_now - since - stopped.minutes(everyone, since, np.full(n_cases, w_now))
+    step_targets = np.array([model.target_minutes(s.id) for s in model.steps] + [np.nan])
+    step_target = step_targets[np.where(current_code >= 0, current_code, len(model.steps))]
     share = model.sla.at_risk_share
     with np.errstate(invalid="ignore"):
         risk = (elapsed >= share * target) | (step_elapsed >= share * step_target)
     return pd.DataFrame(
         {
             "case": everyone,
-            "status": status,
+            "status": pd.Categorical(status, categories=["closed", "rejected", "open"]),
             "path": path,
-            "variant": variant_text[pick],
+            "variant": _cat(pick, [*variant_v, ""]),
             "fitness": fitness_v[pick],
             "events": variants.done_count,
-            "first_event_at": first_at.to_numpy(),
-            "last_event_at": last_at.to_numpy(),
-            "current_step": current,
-            "service_start": start_at.to_numpy(),
-            "service_end": last_at.where(~is_open).to_numpy(),
+            "first_event_at": _aware(first_at),
+            "last_event_at": _aware(last_at),
+            "current_step": pd.Categorical.from_codes(
+                current_code, categories=[s.id for s in model.steps]
+            ),
+            "service_start": _aware(start_at),
+            "service_end": _aware(np.where(is_open, not_yet, last_at)),
             "service_elapsed_minutes": elapsed,
             "service_target_minutes": target,
             "service_breach": np.nan_to_num(elapsed, nan=-np.inf) > target,
@@ -439,14 +463,46 @@ def _deviations(
         _time_findings(steps, cases, texts, prepared.model.sla.at_risk_share),
     ]
     frames = [p for p in parts if not p.empty]
+    columns = ["case", *list(DEVIATION_COLUMNS)[3:]]  # sop_id, office, case_id come later
     if not frames:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in ["case", *DEVIATION_COLUMNS]})
-    out = pd.concat(frames, ignore_index=True)
+        empty = {c: pd.Categorical([]) for c in columns}
+        empty["case"] = np.zeros(0, dtype=np.int64)
+        empty["source_row"] = pd.array([], dtype="Int64")
+        return pd.DataFrame(empty)
+    out = _concat(frames, columns)
     order = {t: i for i, t in enumerate(DEVIATION_TYPES)}
-    out["_type"] = out["type"].map(order)
-    out["_row"] = out["source_row"].astype("Float64").fillna(np.inf)
-    out = out.sort_values(["case", "_row", "_type"], kind="stable")
-    return out.drop(columns=["_type", "_row"]).reset_index(drop=True)
+    kind = np.asarray(out["type"].map(order), dtype=np.int64)
+    row = out["source_row"].to_numpy(dtype=np.float64, na_value=np.inf)
+    sort = np.lexsort((kind, row, out["case"].to_numpy()))
+    return out.take(sort).reset_index(drop=True)
+
+
+def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    """Stack finding tables; text columns stay categorical (their categories united)."""
+    result: dict[str, object] = {}
+    for column in columns:
+        values = [f[column] for f in frames]
+        if column == "case":
+            result[column] = np.concatenate([np.asarray(v, dtype=np.int64) for v in values])
+        elif column == "source_row":
+            result[column] = pd.array(
+                np.concatenate([v.to_numpy(dtype=np.float64, na_value=np.nan) for v in values]),
+                dtype="Int64",
+            )
+        else:
+            cats = [_as_categorical(v) for v in values]
+            result[column] = union_categoricals(cats, ignore_order=True)
+    return pd.DataFrame(result)
+
+
+def _as_categorical(values: pd.Series) -> pd.Categorical:
+    """Any text column as a categorical with ``str`` categories (so they can be united)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cat = values.array
+    else:
+        cat = pd.Categorical(values.astype(object))
+    categories = pd.Index([str(c) for c in cat.categories], dtype="str")
+    return pd.Categorical.from_codes(cat.codes, categories=categories)
 
 
 def _flow_findings(
@@ -480,24 +536,25 @@ def _flow_findings(
     valid = row >= 0
     pick = np.where(valid, row, 0)
 
-    def column(name: str) -> npt.NDArray[np.object_]:
-        values = (
-            done[name].astype(object).to_numpy()[pick] if len(done) else np.full(row.size, None)
+    def column(name: str) -> pd.Categorical:
+        cat = done[name].array
+        return pd.Categorical.from_codes(
+            np.where(valid, cat.codes[pick], -1), categories=cat.categories
         )
-        return np.where(valid, values, None)
 
+    rows_of = done["source_row"].to_numpy(dtype=np.float64, na_value=np.nan)
     return pd.DataFrame(
         {
             "case": case,
-            "type": f_type[finding],
-            "step_id": f_step[finding],
-            "expected": f_exp[finding],
-            "observed": f_obs[finding],
+            "type": _cat(finding, f_type),
+            "step_id": _cat(finding, f_step),
+            "expected": _cat(finding, f_exp),
+            "observed": _cat(finding, f_obs),
             "source_file": column("source_file"),
-            "source_row": pd.array(column("source_row"), dtype="Int64"),
+            "source_row": pd.array(np.where(valid, rows_of[pick], np.nan), dtype="Int64"),
             "resource": column("resource"),
             "role": column("role"),
-            "detail": f_text[finding],
+            "detail": _cat(finding, f_text),
         }
     )
 

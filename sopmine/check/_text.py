@@ -96,20 +96,25 @@ class Texts:
         )
 
     def minutes(self, values: npt.NDArray[np.float64]) -> _Objects:
-        """Working minutes as words, with working days; empty for NaN."""
-        short, long = self._other["minutes"], self._other["days"]
-        decimal = "," if self._lang == "id" else "."
+        """Working minutes as words (whole minutes), with working days; None for NaN.
+
+        Each distinct whole number of minutes is formatted once.
+        """
+        rounded = np.round(np.asarray(values, dtype=np.float64))
+        unique, inverse = np.unique(rounded, return_inverse=True)
+        texts = np.array([self._minutes(v) for v in unique.tolist()] + [None], dtype=object)
+        return texts[inverse.ravel()] if rounded.size else np.array([], dtype=object)
+
+    def _minutes(self, value: float) -> str | None:
+        if value != value:  # NaN
+            return None
         thousands = "." if self._lang == "id" else ","
-        out = []
-        for value in np.asarray(values, dtype=np.float64).tolist():
-            if value != value:  # NaN
-                out.append(None)
-                continue
-            whole = f"{round(value):,}".replace(",", thousands)
-            days = f"{value / self._per_day:.1f}".replace(".", decimal)
-            template = long if abs(value) >= self._per_day else short
-            out.append(template.format(minutes=whole, days=days))
-        return np.array(out, dtype=object)
+        whole = f"{round(value):,}".replace(",", thousands)
+        if abs(value) < self._per_day:
+            return self._other["minutes"].format(minutes=whole)
+        days = f"{value / self._per_day:.1f}"
+        days = days.replace(".", ",") if self._lang == "id" else days
+        return self._other["days"].format(minutes=whole, days=days)
 
     def wrong_actor(self, steps: _Objects, roles: _Objects) -> _Objects:
         """One sentence per wrong-actor finding."""
@@ -142,16 +147,25 @@ class Texts:
         elapsed: npt.NDArray[np.float64],
         target: npt.NDArray[np.float64],
     ) -> _Objects:
-        """One sentence per late step."""
+        """One sentence per late step; each distinct sentence is formatted once."""
         template = self._other["step_late"]
-        spent, allowed = self.minutes(elapsed), self.minutes(target)
-        return np.array(
+        keys = pd.MultiIndex.from_arrays(
+            [pd.Series(steps, dtype=object), np.round(elapsed), np.round(target)]
+        )
+        codes, unique = keys.factorize()
+        if len(unique) == 0:
+            return np.array([], dtype=object)
+        u_steps, u_elapsed, u_target = (unique.get_level_values(i) for i in range(3))
+        spent = self.minutes(np.asarray(u_elapsed, dtype=np.float64))
+        allowed = self.minutes(np.asarray(u_target, dtype=np.float64))
+        texts = np.array(
             [
                 template.format(step=self.step(s), elapsed=e, target=t)
-                for s, e, t in zip(steps.tolist(), spent.tolist(), allowed.tolist(), strict=True)
+                for s, e, t in zip(u_steps.tolist(), spent.tolist(), allowed.tolist(), strict=True)
             ],
             dtype=object,
         )
+        return texts[codes]
 
     def service(self, kind: str, cases: pd.DataFrame, share: float) -> _Objects:
         """One sentence per service breach or open case at risk.

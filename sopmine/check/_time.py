@@ -30,16 +30,23 @@ __all__ = ["Clock", "stopped_intervals", "stopped_minutes"]
 
 _Floats = npt.NDArray[np.float64]
 _Ints = npt.NDArray[np.int64]
+_Instants = npt.NDArray[np.datetime64]
 _STOPS = ("clock_stop", "clock_reset")
 _RESUMES = ("clock_resume", "clock_restart")
 
 
 class Clock:
-    """The working-time clock ``W`` of one check: one origin for every instant it reads."""
+    """The working-time clock ``W`` of one check: one origin for every instant it reads.
 
-    def __init__(self, model: SopModel, *instants: pd.Series | pd.Timestamp) -> None:
-        series = [pd.Series([i]) if isinstance(i, pd.Timestamp) else i for i in instants]
-        self._values = model.calendar.working_clock(*series)
+    Instants are UTC ``datetime64`` arrays without a zone (NaT allowed).
+    """
+
+    def __init__(self, model: SopModel, *instants: _Instants) -> None:
+        aware = [
+            pd.DatetimeIndex(np.asarray(i, dtype="datetime64[us]")).tz_localize("UTC")
+            for i in instants
+        ]
+        self._values = model.calendar.working_clock(*aware)
 
     def __getitem__(self, position: int) -> _Floats:
         """``W`` of the ``position``-th collection given to the constructor."""
@@ -49,20 +56,20 @@ class Clock:
 def stopped_intervals(
     case: _Ints,
     step: _Ints,
-    at: pd.Series,
+    at: _Instants,
     open_case: _Ints,
     open_step: _Ints,
     clock_case: _Ints,
     clock_kind: npt.NDArray[np.object_],
-    clock_at: pd.Series,
+    clock_at: _Instants,
     model: SopModel,
-    as_of: pd.Timestamp,
+    as_of: np.datetime64,
 ) -> pd.DataFrame:
     """``case, stop_from, stop_to, reset``: when the clocks stand still, merged per case.
 
     ``case``/``step``/``at`` are the completed events in order (step -1: not an SOP step);
     ``open_case``/``open_step`` the first open work of each open case; ``clock_*`` the SLA clock
-    events in order.
+    events in order. Instants are UTC ``datetime64[us]`` without a zone, in and out.
     """
     index = {s.id: i for i, s in enumerate(model.steps)}
     size = len(index)
@@ -75,7 +82,7 @@ def stopped_intervals(
     first[1:] = case[1:] != case[:-1]
     previous = np.where(first, size, np.roll(code, 1))
     back = returns[previous, code] & ~first
-    times = at.to_numpy()
+    times = at
     where = np.flatnonzero(back)
     parts = [
         pd.DataFrame(
@@ -99,7 +106,7 @@ def stopped_intervals(
             {
                 "case": oc[pending],
                 "stop_from": last_at.reindex(oc[pending]).to_numpy(),
-                "stop_to": np.full(int(pending.sum()), as_of.to_datetime64()),
+                "stop_to": np.full(int(pending.sum()), as_of),
                 "reset": False,
             }
         )
@@ -110,19 +117,19 @@ def stopped_intervals(
         return pd.DataFrame(
             {
                 "case": pd.Series(dtype=np.int64),
-                "stop_from": pd.Series(dtype="datetime64[us, UTC]"),
-                "stop_to": pd.Series(dtype="datetime64[us, UTC]"),
+                "stop_from": pd.Series(dtype="datetime64[us]"),
+                "stop_to": pd.Series(dtype="datetime64[us]"),
                 "reset": pd.Series(dtype=np.bool_),
             }
         )
     stops = pd.concat(frames, ignore_index=True)
     for column in ("stop_from", "stop_to"):
-        stops[column] = pd.to_datetime(stops[column], utc=True).dt.as_unit("us")
+        stops[column] = stops[column].astype("datetime64[us]")
     return _merged(stops)
 
 
 def _clock_stops(
-    case: _Ints, kind: npt.NDArray[np.object_], at: pd.Series, as_of: pd.Timestamp
+    case: _Ints, kind: npt.NDArray[np.object_], at: _Instants, as_of: np.datetime64
 ) -> pd.DataFrame:
     """Stop/resume pairs of SLA clock events, per case: a stop opens, the next resume closes.
 
@@ -135,9 +142,9 @@ def _clock_stops(
     before = np.where(first, False, np.roll(is_stop, 1))
     change = is_stop != before  # the first event of a case counts only when it is a stop
     c, s, k = case[change], is_stop[change], kind[change]
-    times = at.to_numpy()[change]
+    times = at[change]
     follows = np.append(c[1:] == c[:-1], False)  # the next kept event is of the same case
-    ends = np.where(follows, np.roll(times, -1), as_of.to_datetime64())
+    ends = np.where(follows, np.roll(times, -1), as_of)
     return pd.DataFrame(
         {"case": c[s], "stop_from": times[s], "stop_to": ends[s], "reset": k[s] == "clock_reset"}
     )
