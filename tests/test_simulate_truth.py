@@ -45,6 +45,7 @@ from sopmine.simulate import (
     simulate,
 )
 from sopmine.sop import SopModel, load_sop
+from sopmine.sop.flow import quickest_completions
 
 SOPS = (
     "rohil_izin_insidentil",
@@ -340,6 +341,10 @@ def reference(run: Simulation) -> Reference:
         service_elapsed = _net(clock, stops, service_start, until)
         service_target = float(service_targets[case_id])
         current = opens[0].step_id if opens and status == "open" else None
+        mapped = [e.step_id for e in done if e.step_id is not None]
+        if status == "open" and current is None and mapped:
+            # no open work exported (OSS): the case waits at the next step after its last one
+            current = next(iter(quickest_completions(model)[mapped[-1]]), None)
         step_elapsed = _net(clock, stops, last.at if status == "open" and last else None, as_of)
         step_target = math.nan if current is None else float(model.target_minutes(current))
         at_risk = status == "open" and (
