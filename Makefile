@@ -28,6 +28,7 @@ demo: install
 	$(BIN)/sopmine load sample_logs/003_dairi_iumk_oss.oss.csv --sop dairi_iumk_oss --profile oss --roster sample_logs/003_dairi_iumk_oss.roster.csv --db demo.duckdb
 	$(BIN)/sopmine load sample_logs/004_karimun_sicantik.sicantik.csv --sop karimun_sicantik --profile sicantik --roster sample_logs/004_karimun_sicantik.roster.csv --db demo.duckdb
 	$(BIN)/sopmine sources --db demo.duckdb
+	$(BIN)/sopmine check --db demo.duckdb --as-of "2025-06-30 16:00"
 
 # Regenerate the sample logs and their ground truth (deterministic; see sample_logs/samples.yaml).
 sample-logs: install

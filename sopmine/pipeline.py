@@ -1,23 +1,36 @@
-"""The one place that composes the steps: read exports -> validate -> store.
+"""The one place that composes the steps: read exports -> validate -> store -> check.
 
 ``load_files`` reads every file first (nothing is written if one cannot be read at all), then
 writes them all to the store in one transaction: a load either happens completely or not at
 all, and loading the same file again adds nothing.
+
+``check_store`` checks the stored events of each SOP (optionally one office and a period of
+arrival) and writes the verdicts back, stamped with the model's hash and the sources checked.
+A scope whose inputs are unchanged since its stored run is not checked again.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
 import os
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
+
+from sopmine._version import __version__
+from sopmine.check import AlignmentCache, CheckResult, check
+from sopmine.errors import SopmineError, SopModelNotFoundError
 from sopmine.log import LogRead, Profile, load_profile, read_log
-from sopmine.sop import SopModel, load_sop
-from sopmine.store import LoadBatch, LoadOutcome, Store, default_db_path
+from sopmine.sop import SopModel, load_sop, parse_sop
+from sopmine.store import CheckScope, LoadBatch, LoadOutcome, RunStamp, Store, default_db_path
 
-__all__ = ["FileLoad", "load_files"]
+__all__ = ["FileLoad", "StoreCheck", "check_store", "load_files"]
 
 PathLike = str | os.PathLike[str]
 
@@ -99,4 +112,176 @@ def _batch(read: LogRead, rules_hash: str) -> LoadBatch:
         events=read.events,
         rejects=read.rejects,
         unmapped=read.unmapped,
+    )
+
+
+@dataclass(frozen=True)
+class StoreCheck:
+    """One scope checked by :func:`check_store`: its stored run and what it found.
+
+    ``result`` is None when the stored run was reused (``unchanged``: same events, sources,
+    model, as-of time and options).
+    """
+
+    scope: CheckScope
+    run_id: int
+    unchanged: bool
+    summary: pd.DataFrame
+    result: CheckResult | None
+
+
+def check_store(
+    *,
+    sop: PathLike | SopModel | None = None,
+    office: str | None = None,
+    period_from: dt.date | None = None,
+    period_to: dt.date | None = None,
+    as_of: dt.datetime | pd.Timestamp | str | None = None,
+    lang: str = "id",
+    db: PathLike | None = None,
+    wait: float = 10.0,
+    force: bool = False,
+    on_stage: Callable[[str], None] | None = None,
+) -> list[StoreCheck]:
+    """Check the stored events of each SOP (or of ``sop``) and store the verdicts.
+
+    ``office`` and the period (dates of arrival, the case's first event, inclusive, in office
+    time) narrow the cases. ``as_of`` defaults to the latest instant among the SOP's stored
+    events, so a re-run on unchanged data judges open cases at the same moment and is
+    skipped (``force`` checks again anyway). The model is the SOP's current one (``sop`` as a
+    path or id, else the model registry), or the snapshot stored at load time when the
+    registry does not know it.
+    """
+    tell = on_stage or (lambda _line: None)
+    target = Path(db) if db is not None else default_db_path()
+    cache = AlignmentCache()
+    done: list[StoreCheck] = []
+    with Store.open(target, wait=wait) as store:
+        for model in _models(store, sop):
+            scope = CheckScope(
+                model.id, office, period_from, period_to, timezone=model.office.timezone
+            )
+            tell(f"{model.id}: reading events")
+            events = store.scope_events(scope)
+            if events.empty:
+                raise SopmineError(_nothing_to_check(store, scope))
+            stamp_as_of = _as_of(as_of, store, model)
+            sources = store.scope_sources(scope)
+            fingerprint = _fingerprint(scope, model, stamp_as_of, lang, sources, len(events))
+            stored = store.check_run(scope)
+            if stored is not None and stored["fingerprint"] == fingerprint and not force:
+                tell(f"{model.id}: unchanged since run {stored['run_id']}")
+                summary = _stored_summary(store, int(stored["run_id"]), model.id)
+                done.append(StoreCheck(scope, int(stored["run_id"]), True, summary, None))
+                continue
+            tell(f"{model.id}: checking {len(events):,} events")
+            started = time.perf_counter()
+            result = check(events, model, as_of=stamp_as_of, lang=lang, cache=cache)  # type: ignore[arg-type]
+            seconds = time.perf_counter() - started
+            stamp = RunStamp(
+                scope=scope,
+                sop_hash=model.hash,
+                as_of=result.as_of,
+                lang=lang,
+                sources=sources,
+                fingerprint=fingerprint,
+                sopmine_version=__version__,
+                seconds=seconds,
+                cases=len(result.cases),
+                events=len(events),
+                variants=result.variants,
+                deviations=len(result.deviations),
+            )
+            tell(f"{model.id}: writing verdicts")
+            tables = {"cases": result.cases, "steps": result.steps, "deviations": result.deviations}
+            run_id = store.write_check(stamp, tables)
+            done.append(StoreCheck(scope, run_id, False, result.summary(), result))
+    return done
+
+
+def _models(store: Store, sop: PathLike | SopModel | None) -> list[SopModel]:
+    """The models to check with: the one asked for, else one per SOP in the store."""
+    if isinstance(sop, SopModel):
+        return [sop]
+    if sop is not None:
+        return [load_sop(sop)]
+    snapshots = store.sop_models()
+    if snapshots.empty:
+        raise SopmineError(
+            f"the store {store.path} holds no events yet; load an export first: "
+            "sopmine load FILE --sop ID --profile NAME"
+        )
+    models = []
+    for sop_id, rows in snapshots.groupby("sop_id", sort=True):
+        try:
+            models.append(load_sop(str(sop_id)))
+        except SopModelNotFoundError:  # not on this machine: the snapshot from the load
+            text = str(rows.sort_values("first_loaded_at")["model_json"].iloc[-1])
+            models.append(parse_sop(text, file=f"{store.path}:sop_models/{sop_id}"))
+    return models
+
+
+def _as_of(
+    as_of: dt.datetime | pd.Timestamp | str | None, store: Store, model: SopModel
+) -> pd.Timestamp:
+    """The as-of time given (naive: office time), else the latest instant of the SOP's events."""
+    if as_of is not None:
+        try:
+            stamp = pd.Timestamp(as_of)
+        except (ValueError, TypeError) as exc:
+            raise SopmineError(f"--as-of {as_of!r} is not a date or time: {exc}") from None
+        if stamp.tzinfo is None:
+            stamp = stamp.tz_localize(model.office.timezone)
+        return stamp.tz_convert("UTC")
+    latest = store.latest_instant(model.id)
+    return latest if latest is not None else pd.Timestamp.now(tz="UTC").floor("s")
+
+
+def _fingerprint(
+    scope: CheckScope,
+    model: SopModel,
+    as_of: pd.Timestamp,
+    lang: str,
+    sources: list[dict[str, Any]],
+    events: int,
+) -> str:
+    """Everything a run's verdicts depend on, hashed: equal fingerprints, equal verdicts."""
+    payload = {
+        "scope": [scope.sop_id, scope.office, str(scope.period_from), str(scope.period_to)],
+        "model": model.hash,
+        "as_of": as_of.isoformat(),
+        "lang": lang,
+        "sources": sources,
+        "events": events,
+        "sopmine": __version__,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _stored_summary(store: Store, run_id: int, sop_id: str) -> pd.DataFrame:
+    cases = store.results("cases", run_id=run_id)
+    steps = store.results("steps", run_id=run_id)
+    deviations = store.results("deviations", run_id=run_id)
+    run = store.check_runs().set_index("run_id").loc[run_id]
+    result = CheckResult(
+        cases=cases,
+        steps=steps,
+        deviations=deviations,
+        sop_id=sop_id,
+        model_hash=str(run["sop_hash"]),
+        as_of=pd.Timestamp(run["as_of"]),
+        variants=int(run["variants"]),
+    )
+    return result.summary()
+
+
+def _nothing_to_check(store: Store, scope: CheckScope) -> str:
+    where = [f"SOP {scope.sop_id!r}"]
+    if scope.office is not None:
+        where.append(f"office {scope.office!r}")
+    if scope.period_from or scope.period_to:
+        where.append(f"arrivals {scope.period_from or '...'} to {scope.period_to or '...'}")
+    return (
+        f"no events to check in {store.path} for {', '.join(where)}; see `sopmine sources` for "
+        "what is loaded, and check the --office name and the period"
     )

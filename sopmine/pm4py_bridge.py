@@ -13,6 +13,7 @@ need it.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -219,7 +220,7 @@ def _repaired(
     valid = (
         [log for log, _ in kept if log != ">>"] == list(labels)
         and path[0] == model.start
-        and all(pair in edges for pair in zip(path, path[1:], strict=False))
+        and all(pair in edges for pair in itertools.pairwise(path))
         and path[-1] in stops
         and deviating * _MOVE_COST == int(cost)
     )
@@ -231,9 +232,7 @@ def _repaired(
     return tuple(kept)
 
 
-def _shortest_from_start(
-    model: SopModel, target: str | None, stops: dict[str, int]
-) -> list[str]:
+def _shortest_from_start(model: SopModel, target: str | None, stops: dict[str, int]) -> list[str]:
     """Steps from the start up to (not including) ``target``; with no target, to a stop."""
     order = sorted(model.edges, key=lambda e: model.step(e.target).number if e.target else 0)
     before: dict[str, str | None] = {model.start: None}

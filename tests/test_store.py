@@ -167,9 +167,9 @@ def store(db: Path) -> Iterator[Store]:
 # -- schema and opening ---------------------------------------------------------------------
 
 
-def test_a_fresh_store_has_schema_1_and_empty_tables_with_fixed_columns(db: Path) -> None:
+def test_a_fresh_store_has_schema_2_and_empty_tables_with_fixed_columns(db: Path) -> None:
     with Store.open(db) as store:
-        assert (store.schema_version, SCHEMA_VERSION) == (1, 1)
+        assert (store.schema_version, SCHEMA_VERSION) == (2, 2)
         assert store.counts() == EMPTY_COUNTS
         assert dict(store.events().dtypes) == EVENT_DTYPES
         assert list(store.sources().columns) == SOURCE_COLUMNS
@@ -180,23 +180,23 @@ def test_a_fresh_store_has_schema_1_and_empty_tables_with_fixed_columns(db: Path
     with Store.open(db, read_only=True) as again:  # reopening migrates nothing twice
         assert again.read_only
     con = duckdb.connect(str(db), read_only=True)
-    assert con.execute("SELECT version, sopmine_version FROM sopmine_schema").fetchall() == [
-        (1, __version__)
-    ]
+    assert con.execute(
+        "SELECT version, sopmine_version FROM sopmine_schema ORDER BY version"
+    ).fetchall() == [(1, __version__), (2, __version__)]
     con.close()
 
 
 def test_a_store_written_by_a_newer_sopmine_is_refused(db: Path) -> None:
     Store.open(db).close()
     con = duckdb.connect(str(db))
-    con.execute("INSERT INTO sopmine_schema VALUES (2, now(), '9.9.0')")
+    con.execute("INSERT INTO sopmine_schema VALUES (3, now(), '9.9.0')")
     con.close()
     for read_only in (False, True):
         with pytest.raises(StoreVersionError) as info:
             Store.open(db, read_only=read_only)
         assert str(info.value) == (
-            f"the store {db} was written by sopmine 9.9.0 (schema 2); this sopmine "
-            f"({__version__}) understands up to schema 1; upgrade sopmine"
+            f"the store {db} was written by sopmine 9.9.0 (schema 3); this sopmine "
+            f"({__version__}) understands up to schema 2; upgrade sopmine"
         )
 
 
@@ -221,12 +221,28 @@ def test_read_only_open_of_a_missing_store_says_to_load_first(db: Path) -> None:
 
 def test_an_older_store_opened_read_only_is_refused_and_read_write_upgrades_it(db: Path) -> None:
     duckdb.connect(str(db)).close()  # an empty DuckDB database: a store at schema 0
-    with pytest.raises(StoreError, match=r"has schema 0, older than schema 1 .*`sopmine load`"):
+    with pytest.raises(StoreError, match=r"has schema 0, older than schema 2 .*`sopmine load`"):
         Store.open(db, read_only=True)
     with Store.open(db) as store:
-        assert store.schema_version == 1
+        assert store.schema_version == 2
     with Store.open(db, read_only=True) as store:
         assert store.counts() == EMPTY_COUNTS
+
+
+def test_a_schema_1_store_is_upgraded_to_2_and_keeps_its_rows(db: Path) -> None:
+    from sopmine.store._ddl import MIGRATIONS
+
+    con = duckdb.connect(str(db))
+    for statement in MIGRATIONS[1]:
+        con.execute(statement)
+    con.execute("INSERT INTO sopmine_schema VALUES (1, now(), '0.1.0')")
+    con.execute("INSERT INTO rejects (source_id, source_row, reason) VALUES (1, 7, 'bad')")
+    con.close()
+    with Store.open(db) as store:
+        assert store.schema_version == 2
+        assert store.counts()["rejects"] == 1
+        assert store.check_runs().empty
+        assert store.results("cases").empty
 
 
 def test_a_duckdb_database_of_something_else_is_not_taken_over(db: Path) -> None:
@@ -587,7 +603,7 @@ def test_waiting_outlasts_a_short_lock(db: Path) -> None:
     with running(HOLD_LOCK, str(db), "0.3") as (_, output):
         assert output.readline() == "locked\n"
         with Store.open(db, wait=10) as store:
-            assert store.schema_version == 1
+            assert store.schema_version == 2
 
 
 KILLED_LOAD = """
@@ -655,7 +671,8 @@ def test_a_load_killed_before_commit_leaves_the_store_as_it_was(db: Path) -> Non
 
 def test_the_public_names_exist_and_are_documented() -> None:
     assert sorted(sopmine.store.__all__) == [
-        "LoadBatch", "LoadOutcome", "SCHEMA_VERSION", "Store", "default_db_path", "open_store",
+        "CheckScope", "LoadBatch", "LoadOutcome", "RESULT_TABLES", "RunStamp", "SCHEMA_VERSION",
+        "Store", "default_db_path", "open_store",
     ]  # fmt: skip
     for name in sopmine.store.__all__:
         obj = getattr(sopmine.store, name)

@@ -85,6 +85,10 @@ class CheckResult:
                 "at_risk": [int(cases["at_risk"].sum())],
                 "deviations": [len(self.deviations)],
                 "variants": [self.variants],
+                **{
+                    f"n_{kind}": [int((self.deviations["type"] == kind).sum())]
+                    for kind in DEVIATION_TYPES
+                },
             }
         )
 

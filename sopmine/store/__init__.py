@@ -17,11 +17,15 @@ log readers.
 from sopmine.store._database import Store, default_db_path, open_store
 from sopmine.store._ddl import SCHEMA_VERSION
 from sopmine.store._queries import LoadBatch, LoadOutcome
+from sopmine.store._results import RESULT_TABLES, CheckScope, RunStamp
 
 __all__ = [
+    "RESULT_TABLES",
     "SCHEMA_VERSION",
+    "CheckScope",
     "LoadBatch",
     "LoadOutcome",
+    "RunStamp",
     "Store",
     "default_db_path",
     "open_store",

@@ -23,6 +23,15 @@ import pandas as pd
 from sopmine.errors import SopmineError, StoreBusyError, StoreError
 from sopmine.store._ddl import prepare_schema
 from sopmine.store._queries import LoadBatch, LoadOutcome, load_batch, read_frame
+from sopmine.store._results import (
+    RESULT_TABLES,
+    CheckScope,
+    RunStamp,
+    scope_events,
+    scope_sources,
+    stored_run,
+    write_run,
+)
 
 __all__ = ["Store", "default_db_path", "open_store"]
 
@@ -82,7 +91,7 @@ class Store:
         >>> with tempfile.TemporaryDirectory() as folder:
         ...     with Store.open(Path(folder) / "demo.duckdb") as store:
         ...         print(store.schema_version, store.counts())
-        1 {'sources': 0, 'events': 0, 'rejects': 0, 'sop_models': 0}
+        2 {'sources': 0, 'events': 0, 'rejects': 0, 'sop_models': 0}
         """
         where = Path(path) if path is not None else default_db_path()
         con = _connect(where, read_only=read_only, wait=wait)
@@ -215,6 +224,80 @@ class Store:
         """The SOP model snapshots the loads referred to, one per (sop_id, sop_hash)."""
         sql = "SELECT * FROM sop_models ORDER BY sop_id, first_loaded_at, sop_hash"
         return self._read("SOP models", sql)
+
+    def scope_events(self, scope: CheckScope) -> pd.DataFrame:
+        """The events a check of ``scope`` reads, with their source file's name."""
+        with self._guard("events to check"):
+            return scope_events(self._connection(), scope)
+
+    def scope_sources(self, scope: CheckScope) -> list[dict[str, Any]]:
+        """The loaded files that hold events of ``scope``: id, name, sha256, events."""
+        with self._guard("the sources of a check"):
+            return scope_sources(self._connection(), scope)
+
+    def check_run(self, scope: CheckScope) -> dict[str, Any] | None:
+        """The stored check run of ``scope`` (its ``check_runs`` row), or None."""
+        with self._guard("check runs"):
+            return stored_run(self._connection(), scope)
+
+    def write_check(self, stamp: RunStamp, tables: dict[str, pd.DataFrame]) -> int:
+        """Store a check run (replacing the previous run of its scope) in one transaction.
+
+        ``tables`` has the frames ``cases``, ``steps`` and ``deviations``. Returns the run id.
+        """
+        con = self._connection()
+        if self._read_only:
+            raise StoreError(
+                f"the store {self._path} was opened read-only; open it read-write to check"
+            )
+        try:
+            con.begin()
+            run_id = write_run(con, stamp, tables)
+            con.commit()
+        except BaseException as exc:
+            with suppress(duckdb.Error):
+                con.rollback()
+            if isinstance(exc, SopmineError) or not isinstance(exc, Exception):
+                raise
+            raise StoreError(
+                f"writing the check of {stamp.scope.sop_id} to the store {self._path} failed, "
+                f"nothing was written (rolled back): {exc}"
+            ) from exc
+        return run_id
+
+    def latest_instant(self, sop_id: str) -> pd.Timestamp | None:
+        """The latest completion or start among the SOP's events (UTC), or None."""
+        sql = "SELECT greatest(max(timestamp), max(start_timestamp)) FROM events WHERE sop_id = ?"
+        with self._guard("the latest event"):
+            (row,) = self._connection().execute(sql, [sop_id]).fetchall()
+        return None if row[0] is None else pd.Timestamp(row[0]).tz_convert("UTC")
+
+    def check_runs(self) -> pd.DataFrame:
+        """One row per stored check run: scope, model hash, as-of, sources, counts."""
+        return self._read("check runs", "SELECT * FROM check_runs ORDER BY run_id")
+
+    def results(
+        self, table: str, *, sop_id: str | None = None, run_id: int | None = None
+    ) -> pd.DataFrame:
+        """A result table (``cases``, ``steps`` or ``deviations``) of the stored checks.
+
+        By default the latest run of each SOP (or of ``sop_id``); ``run_id`` picks one run.
+        """
+        if table not in RESULT_TABLES:
+            raise StoreError(f"no result table {table!r}; use one of {', '.join(RESULT_TABLES)}")
+        runs = "SELECT max(run_id) FROM check_runs"
+        params: list[Any] = []
+        if run_id is not None:
+            runs, params = "SELECT ?", [run_id]
+        elif sop_id is not None:
+            runs, params = runs + " WHERE sop_id = ?", [sop_id]
+        else:
+            runs += " GROUP BY sop_id"
+        sql = (
+            f"SELECT * FROM {RESULT_TABLES[table]} WHERE run_id IN ({runs}) "  # noqa: S608
+            "ORDER BY run_id, case_id"
+        )
+        return self._read(f"check {table}", sql, params)
 
     def counts(self) -> dict[str, int]:
         """How many rows each table holds: sources, events, rejects, sop_models."""

@@ -63,7 +63,52 @@ _V1 = (
     """,
 )
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1}
+# Version 2: the verdicts of `sopmine check`, one run per scope (SOP, office, period).
+_V2 = (
+    "CREATE SEQUENCE check_runs_id_seq START 1",
+    """
+    CREATE TABLE check_runs (
+        run_id INTEGER PRIMARY KEY DEFAULT nextval('check_runs_id_seq'),
+        sop_id VARCHAR, sop_hash VARCHAR, office VARCHAR, period_from DATE, period_to DATE,
+        as_of TIMESTAMPTZ, lang VARCHAR, sources JSON, fingerprint VARCHAR,
+        sopmine_version VARCHAR, created_at TIMESTAMPTZ, seconds DOUBLE,
+        cases BIGINT, events BIGINT, variants BIGINT, deviations BIGINT
+    )
+    """,
+    """
+    CREATE TABLE check_cases (
+        run_id INTEGER, sop_id VARCHAR, office VARCHAR, case_id VARCHAR, status VARCHAR,
+        path VARCHAR, variant VARCHAR, conformant BOOLEAN, fitness DOUBLE, deviations BIGINT,
+        n_missing_step BIGINT, n_unexpected_activity BIGINT, n_wrong_order BIGINT,
+        n_repeated_step BIGINT, n_wrong_actor BIGINT, n_step_sla_breach BIGINT,
+        n_service_sla_breach BIGINT, n_segregation_of_duties BIGINT,
+        n_unmapped_activity BIGINT, n_open_at_risk BIGINT, events BIGINT,
+        first_event_at TIMESTAMPTZ, last_event_at TIMESTAMPTZ, current_step VARCHAR,
+        service_start TIMESTAMPTZ, service_end TIMESTAMPTZ, service_elapsed_minutes DOUBLE,
+        service_target_minutes DOUBLE, service_breach BOOLEAN, remaining_minutes DOUBLE,
+        step_elapsed_minutes DOUBLE, step_target_minutes DOUBLE, at_risk BOOLEAN
+    )
+    """,
+    """
+    CREATE TABLE check_steps (
+        run_id INTEGER, sop_id VARCHAR, office VARCHAR, case_id VARCHAR, step_id VARCHAR,
+        step_number INTEGER, activity VARCHAR, role VARCHAR, resource VARCHAR,
+        handover_at TIMESTAMPTZ, started_at TIMESTAMPTZ, completed_at TIMESTAMPTZ,
+        waiting_minutes DOUBLE, processing_minutes DOUBLE, elapsed_minutes DOUBLE,
+        stopped_minutes DOUBLE, target_minutes DOUBLE, breach BOOLEAN, source_file VARCHAR,
+        source_row BIGINT
+    )
+    """,
+    """
+    CREATE TABLE check_deviations (
+        run_id INTEGER, sop_id VARCHAR, office VARCHAR, case_id VARCHAR, type VARCHAR,
+        step_id VARCHAR, expected VARCHAR, observed VARCHAR, source_file VARCHAR,
+        source_row BIGINT, resource VARCHAR, role VARCHAR, detail VARCHAR
+    )
+    """,
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2}
 """Schema version -> the DDL statements that lead to it from the version before."""
 
 SCHEMA_VERSION = max(MIGRATIONS)
