@@ -10,6 +10,15 @@ The public API, re-exported here; everything else is internal and may change.
 
 from sopmine._version import __version__
 from sopmine.calendar import OfficeCalendar
+from sopmine.check import (
+    CASE_COLUMNS,
+    DEVIATION_COLUMNS,
+    DEVIATION_TYPES,
+    STEP_COLUMNS,
+    AlignmentCache,
+    CheckResult,
+    check,
+)
 from sopmine.errors import (
     CalendarError,
     LogReadError,
@@ -32,7 +41,7 @@ from sopmine.log import (
     load_profile,
     read_log,
 )
-from sopmine.pipeline import FileLoad, load_files
+from sopmine.pipeline import FileLoad, StoreCheck, check_store, load_files
 from sopmine.simulate import (
     DeviationRates,
     DirtyRows,
@@ -63,10 +72,16 @@ from sopmine.sop.render import to_dot, to_mermaid
 from sopmine.store import Store, open_store
 
 __all__ = [
+    "CASE_COLUMNS",
+    "DEVIATION_COLUMNS",
+    "DEVIATION_TYPES",
     "EVENT_COLUMNS",
     "REJECT_REASONS",
+    "STEP_COLUMNS",
     "Actor",
+    "AlignmentCache",
     "CalendarError",
+    "CheckResult",
     "DeviationRates",
     "DirtyRows",
     "Edge",
@@ -92,11 +107,14 @@ __all__ = [
     "Step",
     "Store",
     "StoreBusyError",
+    "StoreCheck",
     "StoreError",
     "StoreVersionError",
     "Truth",
     "Waktu",
     "__version__",
+    "check",
+    "check_store",
     "enumerate_paths",
     "ground_truth",
     "list_profiles",

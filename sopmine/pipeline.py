@@ -262,7 +262,7 @@ def _stored_summary(store: Store, run_id: int, sop_id: str) -> pd.DataFrame:
     cases = store.results("cases", run_id=run_id)
     steps = store.results("steps", run_id=run_id)
     deviations = store.results("deviations", run_id=run_id)
-    run = store.check_runs().set_index("run_id").loc[run_id]
+    run: Any = store.check_runs().set_index("run_id").loc[run_id]
     result = CheckResult(
         cases=cases,
         steps=steps,

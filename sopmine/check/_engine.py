@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -151,7 +151,7 @@ def check(
     clock_kind = clock_rows["kind"].to_numpy(dtype=object)
     clock_at = _naive(clock_rows["timestamp"])
     open_first = prepared.open_rows.groupby("case", sort=True).head(1)
-    now = np.datetime64(prepared.as_of.tz_convert(None).to_datetime64(), "us")
+    now = prepared.as_of.tz_convert(None).to_datetime64().astype("datetime64[us]")
     stops = stopped_intervals(
         done_case,
         done_step,
@@ -187,15 +187,29 @@ def check(
     categories = pd.Index(names, dtype="str")
     for table in (steps, deviations):
         codes = table.pop("case").to_numpy(dtype=np.int64)
-        table.insert(0, "case_id", pd.Categorical.from_codes(codes, categories=categories))
+        table.insert(
+            0,
+            "case_id",
+            pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=table.index),
+        )
     for table in (cases, steps, deviations):
         table.insert(
             0,
             "office",
-            pd.Categorical.from_codes(np.zeros(len(table), np.int8), [model.office.name]),
+            pd.Series(
+                pd.Categorical.from_codes(
+                    np.zeros(len(table), np.int8), pd.Index([model.office.name])
+                ),
+                index=table.index,
+            ),
         )
         table.insert(
-            0, "sop_id", pd.Categorical.from_codes(np.zeros(len(table), np.int8), [model.id])
+            0,
+            "sop_id",
+            pd.Series(
+                pd.Categorical.from_codes(np.zeros(len(table), np.int8), pd.Index([model.id])),
+                index=table.index,
+            ),
         )
     return CheckResult(
         cases=cases[list(CASE_COLUMNS)].reset_index(drop=True),
@@ -423,7 +437,7 @@ def _cases(
             "first_event_at": _aware(first_at),
             "last_event_at": _aware(last_at),
             "current_step": pd.Categorical.from_codes(
-                current_code, categories=[s.id for s in model.steps]
+                current_code, categories=pd.Index([s.id for s in model.steps])
             ),
             "service_start": _aware(start_at),
             "service_end": _aware(np.where(is_open, not_yet, last_at)),
@@ -469,7 +483,7 @@ def _deviations(
     frames = [p for p in parts if not p.empty]
     columns = ["case", *list(DEVIATION_COLUMNS)[3:]]  # sop_id, office, case_id come later
     if not frames:
-        empty = {c: pd.Categorical([]) for c in columns}
+        empty: dict[str, Any] = {c: pd.Categorical([]) for c in columns}
         empty["case"] = np.zeros(0, dtype=np.int64)
         empty["source_row"] = pd.array([], dtype="Int64")
         return pd.DataFrame(empty)
@@ -483,7 +497,7 @@ def _deviations(
 
 def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     """Stack finding tables; text columns stay categorical (their categories united)."""
-    result: dict[str, object] = {}
+    result: dict[str, Any] = {}
     for column in columns:
         values = [f[column] for f in frames]
         if column == "case":

@@ -97,13 +97,13 @@ def prepare(
             "start_timestamp": _utc(events["start_timestamp"]),
             "step": step,
             "step_id": pd.Categorical.from_codes(
-                np.where(step >= 0, step, -1), categories=[s.id for s in model.steps]
+                np.where(step >= 0, step, -1), categories=pd.Index([s.id for s in model.steps])
             ),
             "activity": pd.Categorical(events["activity"]),
             "role": pd.Categorical(role),
             "resource": pd.Categorical(events["resource"]),
             "source_file": pd.Categorical(events["source_file"]),
-            "source_row": pd.array(events["source_row"], dtype="Int64"),
+            "source_row": events["source_row"].astype("Int64").array,
         }
     )
     frame = _in_order(frame, n)
@@ -241,7 +241,8 @@ def _pair_starts(frame: pd.DataFrame) -> pd.DataFrame:
         paired["start_row"].to_numpy(dtype=np.int64)[fill], "timestamp"
     ].to_numpy()
     used = paired["start_row"].to_numpy(dtype=np.int64)
-    return out.drop(index=used).reset_index(drop=True)
+    kept: pd.DataFrame = out.drop(index=pd.Index(used)).reset_index(drop=True)
+    return kept
 
 
 def _as_of(

@@ -6,7 +6,7 @@ as the SOP states its Waktu: "1.230 menit kerja (2,6 hari kerja)", "45 menit ker
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -152,7 +152,8 @@ class Texts:
         keys = pd.MultiIndex.from_arrays(
             [pd.Series(steps, dtype=object), np.round(elapsed), np.round(target)]
         )
-        codes, unique = keys.factorize()
+        codes, found = keys.factorize()
+        unique = cast("pd.MultiIndex", found)
         if len(unique) == 0:
             return np.array([], dtype=object)
         u_steps, u_elapsed, u_target = (unique.get_level_values(i) for i in range(3))
@@ -165,7 +166,7 @@ class Texts:
             ],
             dtype=object,
         )
-        return texts[codes]
+        return np.asarray(texts[codes], dtype=object)
 
     def service(self, kind: str, cases: pd.DataFrame, share: float) -> _Objects:
         """One sentence per service breach or open case at risk.

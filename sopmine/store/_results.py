@@ -142,7 +142,7 @@ def stored_run(con: duckdb.DuckDBPyConnection, scope: CheckScope) -> dict[str, A
     """The stored run of the scope (its ``check_runs`` row), if any."""
     sql = f"SELECT * FROM check_runs WHERE {_SCOPE} ORDER BY run_id DESC LIMIT 1"  # noqa: S608
     frame = read_frame(con, sql, scope.params())
-    return None if frame.empty else frame.iloc[0].to_dict()
+    return None if frame.empty else {str(k): v for k, v in frame.iloc[0].to_dict().items()}
 
 
 def write_run(
