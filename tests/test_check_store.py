@@ -93,7 +93,8 @@ def test_check_store_writes_the_same_verdicts_as_the_api(db: Path) -> None:
     assert run["sop_id"] == SOP
     assert run["sop_hash"] == model.hash
     assert run["office"] is None or pd.isna(run["office"])
-    assert run["cases"] == 200 and run["deviations"] == len(expected.deviations)
+    assert run["cases"] == 200
+    assert run["deviations"] == len(expected.deviations)
     assert pd.Timestamp(run["as_of"]) == pd.Timestamp(AS_OF).tz_localize("Asia/Jakarta")
     sources = json.loads(run["sources"])
     assert [s["file_name"] for s in sources] == ["karimun.csv"]
@@ -108,10 +109,13 @@ def test_an_unchanged_scope_is_not_checked_again_and_force_gives_identical_verdi
     with Store.open(db, read_only=True) as store:
         before = store.results("deviations")
     [again] = check_store(db=db, as_of=AS_OF)
-    assert again.unchanged and again.result is None and again.run_id == first.run_id
+    assert again.unchanged
+    assert again.result is None
+    assert again.run_id == first.run_id
     pd.testing.assert_frame_equal(again.summary, first.summary, check_dtype=False)
     [forced] = check_store(db=db, as_of=AS_OF, force=True)
-    assert not forced.unchanged and forced.run_id != first.run_id
+    assert not forced.unchanged
+    assert forced.run_id != first.run_id
     with Store.open(db, read_only=True) as store:
         after = store.results("deviations")
         assert list(store.check_runs()["run_id"]) == [forced.run_id]  # the old run is replaced
@@ -123,7 +127,8 @@ def test_an_unchanged_scope_is_not_checked_again_and_force_gives_identical_verdi
 def test_a_new_load_or_another_as_of_makes_a_new_run(db: Path, tmp_path: Path) -> None:
     [first] = check_store(db=db, as_of=AS_OF)
     [later] = check_store(db=db, as_of="2025-04-15 10:00")
-    assert not later.unchanged and later.run_id != first.run_id
+    assert not later.unchanged
+    assert later.run_id != first.run_id
     extra = tmp_path / "late.csv"
     extra.write_text(
         "no_permohonan,jenis_izin,nama_proses,status,start_date,end_date,diproses_oleh\n"
@@ -143,14 +148,15 @@ def test_the_period_and_office_narrow_the_cases(db: Path) -> None:
     )
     assert march.result is not None
     first = march.result.cases["first_event_at"].dt.tz_convert(model.office.timezone)
-    assert (first.dt.month == 3).all() and len(first) > 20
+    assert (first.dt.month == 3).all()
+    assert len(first) > 20
     with Store.open(db, read_only=True) as store:
         everything = store.scope_events(sopmine.store.CheckScope(SOP))
     arrivals = everything.groupby("case_id")["timestamp"].min().dt.tz_convert("Asia/Jakarta")
     assert len(march.result.cases) == int((arrivals.dt.month == 3).sum())
     [office] = check_store(db=db, as_of=AS_OF, office=model.office.name)
     assert office.summary["cases"].iloc[0] == 200
-    with pytest.raises(SopmineError, match="no events to check .* office 'Kantor Lain'"):
+    with pytest.raises(SopmineError, match=r"no events to check .* office 'Kantor Lain'"):
         check_store(db=db, as_of=AS_OF, office="Kantor Lain")
     with Store.open(db, read_only=True) as store:
         assert len(store.check_runs()) == 2  # the March run and the office run, side by side
@@ -177,7 +183,8 @@ def test_the_cli_prints_a_summary_and_stores_the_verdicts(db: Path, tmp_path: Pa
     assert cells[5] == f"{at_risk:,}"
     assert "Deviations by type" in done.stdout
     again = sopmine_cli("check", "--db", str(db), "--as-of", AS_OF, cwd=tmp_path)
-    assert again.returncode == 0 and " same" in again.stdout
+    assert again.returncode == 0
+    assert " same" in again.stdout
 
 
 @pytest.mark.parametrize(
