@@ -587,22 +587,24 @@ def _wrong_actors(steps: pd.DataFrame, model: SopModel, texts: Texts) -> pd.Data
         }
         for s in model.steps
     }
-    known = steps[steps["role"].notna()]
-    if known.empty:
-        return pd.DataFrame()
-    role = pd.Categorical(known["role"])
-    step = pd.Categorical(known["step_id"], categories=[s.id for s in model.steps])
-    pair = role.codes.astype(np.int64) * len(model.steps) + step.codes
-    unique, inverse = np.unique(pair, return_inverse=True)
+    # judged once per distinct (role, step) pair, on the categorical codes
+    role = steps["role"].array
+    step = steps["step_id"].array
+    n_steps = len(step.categories)
+    pair = role.codes.astype(np.int64) * n_steps + step.codes
+    known = role.codes >= 0
+    unique, inverse = np.unique(pair[known], return_inverse=True)
     wrong_pair = np.array(
         [
-            normalize_label(str(role.categories[p // len(model.steps)]))
-            not in allowed[model.steps[p % len(model.steps)].id]
-            for p in unique
+            normalize_label(str(role.categories[p // n_steps]))
+            not in allowed[str(step.categories[p % n_steps])]
+            for p in unique.tolist()
         ],
         dtype=np.bool_,
     )
-    hit = known[wrong_pair[inverse.ravel()]]
+    if not wrong_pair.any():
+        return pd.DataFrame()
+    hit = steps.iloc[np.flatnonzero(known)[wrong_pair[inverse.ravel()]]]
     actor = {s.id: model.actor(s.actor).name for s in model.steps}
     return pd.DataFrame(
         {
