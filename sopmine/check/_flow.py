@@ -230,6 +230,7 @@ def judge(
         if found is None:
             missing[still_open].append(i)
     known = {s.id for s in model.steps}
+    edges = {(e.source, e.target) for e in model.edges if e.target is not None}
     numbers = {s.id: s.number for s in model.steps}
     for still_open, which in missing.items():
         if not which:
@@ -248,7 +249,7 @@ def judge(
                 fitness=alignment.fitness,
                 moves=alignment.moves,
                 path=path,
-                findings=_findings(alignment.moves, traces[i], known, numbers, still_open),
+                findings=_findings(alignment.moves, traces[i], known, numbers, edges, still_open),
             )
             store.put((model.hash, still_open, traces[i]), verdict)
             verdicts[i] = verdict
@@ -260,13 +261,15 @@ def _findings(
     trace: tuple[str, ...],
     known: set[str],
     numbers: dict[str, int],
+    edges: set[tuple[str, str | None]],
     still_open: bool,
 ) -> tuple[Finding, ...]:
     """Deviations in one alignment (see the module docstring).
 
     In the completed part of an open case, a finding counts once an event after the ones it
     rests on is done: until then a step skipped cannot be told from one still to come, nor a
-    swap from an early step (an unknown activity is plain at once).
+    swap from an early step (an unknown activity is plain at once). A step done just before
+    its own predecessor may be half of a swap: it rests on that predecessor too.
     """
     # (kind, step or label, trace position): kind is sync, log or model
     records: list[tuple[str, str, int]] = []
@@ -323,7 +326,13 @@ def _findings(
             kind_found, step_id = "unexpected_activity", step
         seen_in_log.add(step)
         observed = step.removeprefix("~")
-        findings.append((i, Finding(kind_found, step_id, at, expected, observed, last=at)))
+        last = at
+        synced_next = next((r for r in records[i + 1 :] if r[0] == "sync"), None)
+        if synced_next is not None and (synced_next[1], step) in edges:
+            # the step may be one done early, just before its predecessor: a swap shows only
+            # once the event after the pair is done
+            last = synced_next[2] + 1
+        findings.append((i, Finding(kind_found, step_id, at, expected, observed, last=last)))
     findings.sort(key=lambda f: f[0])
     return tuple(
         f
