@@ -178,7 +178,16 @@ def align_variants(
     results = []
     for trace in variants:
         labels = [str(label) for label in trace]
-        found = classic.apply(_trace_of(labels), dfg, starts, stops)
+        parameters = {}
+        if prefix:
+            # among alignments of equal cost, prefer the one whose model goes furthest: an
+            # open case's last events are then synchronous moves, not log moves left over by
+            # stopping early (one extra unit per log move orders the search, never the cost)
+            steps = {s.id for s in model.steps}
+            parameters[classic.Parameters.INTERNAL_LOG_MOVE_COST_FUNCTION] = {
+                label: _MOVE_COST + 1 if label in steps else 0 for label in labels
+            }
+        found = classic.apply(_trace_of(labels), dfg, starts, stops, parameters=parameters)
         cost = float(found["cost"])
         full_cost = cost
         if prefix:

@@ -68,13 +68,13 @@ def prepare(
     events = _canonical(events, model)
     n = len(events)
     codes, labels = pd.factorize(events["case_id"], sort=True)
-    kind = pd.Categorical(events["kind"], categories=_KINDS)
-    if kind.isna().any():
-        wrong = sorted({str(k) for k in events["kind"][kind.isna()].unique()})[:5]
+    wrong = sorted({str(k) for k in pd.unique(events["kind"])} - set(_KINDS))[:5]
+    if wrong:
         raise SopmineError(
             f"unknown event kind(s) {', '.join(map(repr, wrong))} in the 'kind' column; "
             f"use one of {', '.join(_KINDS)}"
         )
+    kind = pd.Categorical(events["kind"], categories=_KINDS)
     index = {s.id: i for i, s in enumerate(model.steps)}
     step_id = pd.Categorical(events["step_id"])
     unknown = set(step_id.categories) - set(index)
