@@ -40,7 +40,7 @@ from sopmine.check._time import Clock, stopped_intervals, stopped_minutes
 from sopmine.errors import SopmineError
 from sopmine.sop import SopModel, load_sop
 from sopmine.sop.flow import quickest_completions
-from sopmine.sop.labels import normalize_label
+from sopmine.sop.labels import normalize_label, step_roles
 
 __all__ = ["CheckResult", "check"]
 
@@ -579,14 +579,7 @@ def _flow_findings(
 
 def _wrong_actors(steps: pd.DataFrame, model: SopModel, texts: Texts) -> pd.DataFrame:
     """Steps whose known role is neither the step's actor nor a co-actor, under any name."""
-    allowed = {
-        s.id: {
-            normalize_label(n)
-            for actor_id in (s.actor, *s.co_actors)
-            for n in model.actor(actor_id).names()
-        }
-        for s in model.steps
-    }
+    allowed = step_roles(model)
     # judged once per distinct (role, step) pair, on the categorical codes
     role = steps["role"].array
     step = steps["step_id"].array

@@ -261,7 +261,7 @@ def _findings(
     trace: tuple[str, ...],
     known: set[str],
     numbers: dict[str, int],
-    edges: set[tuple[str, str | None]],
+    edges: set[tuple[str, str]],
     still_open: bool,
 ) -> tuple[Finding, ...]:
     """Deviations in one alignment (see the module docstring).

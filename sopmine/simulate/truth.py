@@ -37,6 +37,7 @@ import pandas as pd
 from sopmine.log.mapping import normalize_label
 from sopmine.sop import SopModel
 from sopmine.sop.flow import quickest_completions
+from sopmine.sop.labels import step_roles
 
 __all__ = ["CASE_TRUTH_COLUMNS", "STEP_TRUTH_COLUMNS", "Truth", "ground_truth"]
 
@@ -511,14 +512,7 @@ def _deviations(
 
 def _wrong_actors(steps: pd.DataFrame, model: SopModel) -> pd.DataFrame:
     """Events whose role is known and is neither the step's actor nor a co-actor (any alias)."""
-    allowed = {
-        s.id: {
-            normalize_label(n)
-            for actor_id in (s.actor, *s.co_actors)
-            for n in model.actor(actor_id).names()
-        }
-        for s in model.steps
-    }
+    allowed = step_roles(model)
     known = steps[steps["role"].notna()]
     pairs = known[["role", "step_id"]].drop_duplicates()
     pairs = pairs.assign(
