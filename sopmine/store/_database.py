@@ -171,20 +171,36 @@ class Store:
         >>> first[0].events_added, again[0].already_loaded, extra
         (1, True, ['{"No. Izin":"503/12"}'])
         """
-        con = self._connection()
-        if self._read_only:
-            raise StoreError(
-                f"the store {self._path} was opened read-only; open it read-write to load"
-            )
         if not batches:
+            self._writable("load")
             return []
         stage = on_stage or _ignore
         names = ", ".join(b.file_name for b in batches)
-        try:
-            con.begin()
+        with self._transaction("load", f"loading {names} into") as con:
             outcomes = [load_batch(con, batch, stage) for batch in batches]
             label = batches[0].file_name if len(batches) == 1 else f"{len(batches)} files"
             stage(f"{label}: committing")
+        return outcomes
+
+    def _writable(self, verb: str) -> duckdb.DuckDBPyConnection:
+        """The connection, or a StoreError when the store was opened read-only."""
+        con = self._connection()
+        if self._read_only:
+            raise StoreError(
+                f"the store {self._path} was opened read-only; open it read-write to {verb}"
+            )
+        return con
+
+    @contextmanager
+    def _transaction(self, verb: str, doing: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction: committed at the end of the block, rolled back on any error.
+
+        An error other than sopmine's own becomes a StoreError saying that nothing was written.
+        """
+        con = self._writable(verb)
+        try:
+            con.begin()
+            yield con
             con.commit()
         except BaseException as exc:
             with suppress(duckdb.Error):  # a failed COMMIT has already rolled back
@@ -192,10 +208,8 @@ class Store:
             if isinstance(exc, SopmineError) or not isinstance(exc, Exception):
                 raise
             raise StoreError(
-                f"loading {names} into the store {self._path} failed, nothing was written "
-                f"(rolled back): {exc}"
+                f"{doing} the store {self._path} failed, nothing was written (rolled back): {exc}"
             ) from exc
-        return outcomes
 
     def sources(self) -> pd.DataFrame:
         """One row per loaded file, in load order, with its row accounting.
@@ -245,24 +259,8 @@ class Store:
 
         ``tables`` has the frames ``cases``, ``steps`` and ``deviations``. Returns the run id.
         """
-        con = self._connection()
-        if self._read_only:
-            raise StoreError(
-                f"the store {self._path} was opened read-only; open it read-write to check"
-            )
-        try:
-            con.begin()
+        with self._transaction("check", f"writing the check of {stamp.scope.sop_id} to") as con:
             run_id = write_run(con, stamp, tables)
-            con.commit()
-        except BaseException as exc:
-            with suppress(duckdb.Error):
-                con.rollback()
-            if isinstance(exc, SopmineError) or not isinstance(exc, Exception):
-                raise
-            raise StoreError(
-                f"writing the check of {stamp.scope.sop_id} to the store {self._path} failed, "
-                f"nothing was written (rolled back): {exc}"
-            ) from exc
         return run_id
 
     def latest_instant(self, sop_id: str) -> pd.Timestamp | None:
