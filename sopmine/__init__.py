@@ -9,6 +9,25 @@ The public API, re-exported here; everything else is internal and may change.
 """
 
 from sopmine._version import __version__
+from sopmine.analyze import (
+    ProcessMap,
+    Verdicts,
+    analyze_steps,
+    as_verdicts,
+    compare_offices,
+    compare_roles,
+    count_handovers,
+    count_work_in_progress,
+    discover_process_map,
+    find_role_delays,
+    list_open_cases,
+    pseudonymize,
+    rank_bottlenecks,
+    summarize_kpis,
+    summarize_trends,
+    summarize_variants,
+    summarize_workload,
+)
 from sopmine.calendar import OfficeCalendar
 from sopmine.check import (
     CASE_COLUMNS,
@@ -41,7 +60,7 @@ from sopmine.log import (
     load_profile,
     read_log,
 )
-from sopmine.pipeline import FileLoad, StoreCheck, check_store, load_files
+from sopmine.pipeline import FileLoad, StoreCheck, check_store, load_files, read_verdicts
 from sopmine.simulate import (
     DeviationRates,
     DirtyRows,
@@ -93,6 +112,7 @@ __all__ = [
     "Next",
     "Office",
     "OfficeCalendar",
+    "ProcessMap",
     "Profile",
     "ProfileError",
     "Simulation",
@@ -111,12 +131,22 @@ __all__ = [
     "StoreError",
     "StoreVersionError",
     "Truth",
+    "Verdicts",
     "Waktu",
     "__version__",
+    "analyze_steps",
+    "as_verdicts",
     "check",
     "check_store",
+    "compare_offices",
+    "compare_roles",
+    "count_handovers",
+    "count_work_in_progress",
+    "discover_process_map",
     "enumerate_paths",
+    "find_role_delays",
     "ground_truth",
+    "list_open_cases",
     "list_profiles",
     "list_sops",
     "load_files",
@@ -124,9 +154,16 @@ __all__ = [
     "load_sop",
     "open_store",
     "parse_sop",
+    "pseudonymize",
+    "rank_bottlenecks",
     "read_log",
     "read_sop_file",
+    "read_verdicts",
     "simulate",
+    "summarize_kpis",
+    "summarize_trends",
+    "summarize_variants",
+    "summarize_workload",
     "to_dot",
     "to_mermaid",
 ]

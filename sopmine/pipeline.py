@@ -4,6 +4,9 @@
 writes them all to the store in one transaction: a load either happens completely or not at
 all, and loading the same file again adds nothing.
 
+``read_verdicts`` reads the latest stored verdicts back, with the model versions they were
+checked with, for the analytics (``sopmine.analyze``).
+
 ``check_store`` checks the stored events of each SOP (optionally one office and a period of
 arrival) and writes the verdicts back, stamped with the model's hash and the sources checked.
 A scope whose inputs are unchanged since its stored run is not checked again.
@@ -24,13 +27,15 @@ from typing import Any
 import pandas as pd
 
 from sopmine._version import __version__
+from sopmine.analyze import Verdicts
+from sopmine.analyze._verdicts import from_tables
 from sopmine.check import AlignmentCache, CheckResult, check
 from sopmine.errors import SopmineError, SopModelNotFoundError
 from sopmine.log import LogRead, Profile, load_profile, read_log
 from sopmine.sop import SopModel, load_sop, parse_sop
 from sopmine.store import CheckScope, LoadBatch, LoadOutcome, RunStamp, Store, default_db_path
 
-__all__ = ["FileLoad", "StoreCheck", "check_store", "load_files"]
+__all__ = ["FileLoad", "StoreCheck", "check_store", "load_files", "read_verdicts"]
 
 PathLike = str | os.PathLike[str]
 
@@ -285,3 +290,55 @@ def _nothing_to_check(store: Store, scope: CheckScope) -> str:
         f"no events to check in {store.path} for {', '.join(where)}; see `sopmine sources` for "
         "what is loaded, and check the --office name and the period"
     )
+
+
+def read_verdicts(
+    db: PathLike | None = None,
+    *,
+    sop: str | None = None,
+    office: str | None = None,
+    period_from: dt.date | str | None = None,
+    period_to: dt.date | str | None = None,
+    wait: float = 10.0,
+) -> Verdicts:
+    """The latest stored verdicts of each SOP (or of ``sop``), for the analytics.
+
+    Opens the store read-only. Each SOP's model is the version its run was checked with (the
+    snapshot stored at load time), so figures in working days use that run's calendar.
+    ``office`` and the period (of arrival, inclusive) narrow the cases.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     try:
+    ...         read_verdicts(Path(folder) / "empty.duckdb")
+    ...     except SopmineError as exc:
+    ...         print(str(exc).split(";")[0])
+    no check has been run on this store yet
+    """
+    path = Path(db) if db is not None else default_db_path()
+    if not path.exists():
+        raise SopmineError(f"no check has been run on this store yet; there is no {path}")
+    with Store.open(path, read_only=True, wait=wait) as store:
+        runs = store.check_runs()
+        if sop is not None:
+            runs = runs[runs["sop_id"] == sop]
+        if runs.empty:
+            raise SopmineError(
+                f"no check has been run on this store yet{f' for {sop}' if sop else ''}; "
+                f"run: sopmine check --db {path}"
+            )
+        latest = runs.sort_values("run_id").groupby("sop_id").tail(1)
+        tables = {t: store.results(t, sop_id=sop) for t in ("cases", "steps", "deviations")}
+        models = [_run_model(store, str(r.sop_id), str(r.sop_hash)) for r in latest.itertuples()]
+    as_of = pd.Timestamp(latest["as_of"].max()).tz_convert("UTC")
+    verdicts = from_tables(tables, models, as_of=as_of)
+    return verdicts.select(office=office, period_from=period_from, period_to=period_to)
+
+
+def _run_model(store: Store, sop_id: str, sop_hash: str) -> SopModel:
+    """The model version a run was checked with: the stored snapshot, else the registry's."""
+    snapshots = store.sop_models()
+    rows = snapshots[(snapshots["sop_id"] == sop_id) & (snapshots["sop_hash"] == sop_hash)]
+    if len(rows):
+        return parse_sop(str(rows["model_json"].iloc[0]), file=f"{store.path}:sop_models/{sop_id}")
+    return load_sop(sop_id)

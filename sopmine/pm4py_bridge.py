@@ -30,8 +30,10 @@ if TYPE_CHECKING:
 __all__ = [
     "AcceptingNet",
     "Alignment",
+    "DirectlyFollows",
     "align_traces",
     "align_variants",
+    "discover_dfg",
     "read_xes",
     "to_petri_net",
     "write_xes",
@@ -330,3 +332,45 @@ def _quiet() -> None:
     from pm4py.util import constants
 
     constants.SHOW_PROGRESS_BAR = False
+
+
+@dataclass(frozen=True)
+class DirectlyFollows:
+    """pm4py's directly-follows graph: edge counts, and how often cases start and end where."""
+
+    edges: dict[tuple[str, str], int]
+    starts: dict[str, int]
+    ends: dict[str, int]
+
+
+def discover_dfg(
+    frame: pd.DataFrame, *, case: str, activity: str, timestamp: str
+) -> DirectlyFollows:
+    """The directly-follows graph of an event frame, discovered by ``pm4py.discover_dfg``.
+
+    Events are ordered by ``timestamp`` within each case (ties keep the frame's order).
+    """
+    import pm4py
+
+    _quiet()
+    events = pd.DataFrame(
+        {
+            "case:concept:name": frame[case].astype(str).to_numpy(),
+            "concept:name": frame[activity].astype(str).to_numpy(),
+            "time:timestamp": _naive_utc(frame[timestamp]),
+        }
+    )
+    if events.empty:
+        return DirectlyFollows({}, {}, {})
+    dfg, starts, ends = pm4py.discover_dfg(events)
+    return DirectlyFollows(
+        edges={(str(a), str(b)): int(n) for (a, b), n in dfg.items()},
+        starts={str(a): int(n) for a, n in starts.items()},
+        ends={str(a): int(n) for a, n in ends.items()},
+    )
+
+
+def _naive_utc(instants: pd.Series) -> Any:
+    """Instants as naive UTC datetime64 (tz-aware ``to_numpy`` would build Python objects)."""
+    index = pd.DatetimeIndex(instants)
+    return (index.tz_convert(None) if index.tz is not None else index).to_numpy()

@@ -1,0 +1,244 @@
+"""The process map: the observed directly-follows graph of an SOP's steps, with the SOP over it.
+
+Edge counts come from pm4py's DFG discovery (through ``sopmine.pm4py_bridge``); the
+performance of an edge ``a -> b`` is the working time of ``b`` measured from its handover
+(``elapsed_minutes`` of the ``steps`` table), so the map's figures agree with the step table.
+Each observed edge is classed ``expected`` (a flow of the SOP) or ``deviating``; the SOP's
+flows that no case took are kept as ``unused``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from sopmine.analyze._labels import Language, format_minutes, label
+from sopmine.analyze._verdicts import Source, Verdicts, as_verdicts
+from sopmine.errors import SopmineError
+from sopmine.pm4py_bridge import discover_dfg
+from sopmine.sop import SopModel
+
+__all__ = ["END", "START", "Metric", "ProcessMap", "discover_process_map"]
+
+START = "__start__"
+END = "__end__"
+Metric = Literal["frequency", "performance"]
+_FINISHED = ("closed", "rejected")
+_KINDS = ["expected", "deviating", "unused"]
+
+
+@dataclass(frozen=True)
+class ProcessMap:
+    """An SOP's observed process map: ``nodes`` (one per SOP step) and ``edges``.
+
+    ``nodes``: step_id, step_number, step_name, actor_name, frequency (completions), cases,
+    elapsed_median_minutes, target_minutes, breach_pct, layer (depth along the SOP).
+    ``edges``: source, target (step ids, or ``START`` / ``END``), frequency, cases,
+    elapsed_median_minutes (working time of the target step from handover), elapsed_p90_minutes,
+    kind (``expected``, ``deviating``, ``unused``), sop_kind (the SOP's kind of flow, if any).
+    """
+
+    model: SopModel
+    nodes: pd.DataFrame
+    edges: pd.DataFrame
+
+    @property
+    def minutes_per_day(self) -> float:
+        """Working minutes in one Hari of the office."""
+        return float(self.model.calendar.minutes_per_day)
+
+    def edge_text(self, metric: Metric, lang: Language = "id") -> list[str]:
+        """Per edge, its label for this metric: a count, or a median working time."""
+        if metric == "frequency":
+            return [f"{n:,}".replace(",", ".") if lang == "id" else f"{n:,}"
+                    for n in self.edges["frequency"]]  # fmt: skip
+        return [
+            "" if np.isnan(m) else format_minutes(m, minutes_per_day=self.minutes_per_day,
+                                                  lang=lang)
+            for m in self.edges["elapsed_median_minutes"]
+        ]  # fmt: skip
+
+    def to_dot(self, metric: Metric = "frequency", *, lang: Language = "id") -> str:
+        """Graphviz DOT text of the map (renders in Streamlit's ``graphviz_chart``, no binary).
+
+        >>> import sopmine
+        >>> run = sopmine.simulate("rohil_orsos", cases=30, seed=1)
+        >>> dot = discover_process_map(sopmine.check(run.events, run.model)).to_dot()
+        >>> dot.splitlines()[0]
+        'digraph "rohil_orsos" {'
+        """
+        from sopmine.analyze._draw import map_dot
+
+        return map_dot(self, metric, lang)
+
+    def figure(self, metric: Metric = "frequency", *, lang: Language = "id") -> object:
+        """The map as a plotly figure, laid out along the SOP (no Graphviz needed)."""
+        from sopmine.analyze._draw import map_figure
+
+        return map_figure(self, metric, lang)
+
+
+def discover_process_map(source: Source, *, sop_id: str | None = None) -> ProcessMap:
+    """The process map of one SOP's cases: frequency and performance, SOP flows overlaid.
+
+    With verdicts of several SOPs, ``sop_id`` names the one to draw.
+    """
+    verdicts = as_verdicts(source)
+    model = _one_model(verdicts, sop_id)
+    steps = verdicts.steps[verdicts.steps["sop_id"] == model.id]
+    cases = verdicts.cases[verdicts.cases["sop_id"] == model.id]
+    pairs = _pairs(steps, cases)
+    edges = _edges(model, pairs, steps)
+    return ProcessMap(model=model, nodes=_nodes(model, steps), edges=edges)
+
+
+def _one_model(verdicts: Verdicts, sop_id: str | None) -> SopModel:
+    if sop_id is not None:
+        if sop_id not in verdicts.models:
+            raise SopmineError(
+                f"no verdicts of SOP {sop_id!r} here; choose one of {', '.join(verdicts.models)}"
+            )
+        return verdicts.models[sop_id]
+    if len(verdicts.models) != 1:
+        raise SopmineError(
+            "a process map shows one SOP; choose it with sop_id= "
+            f"(one of {', '.join(sorted(verdicts.models))})"
+        )
+    return next(iter(verdicts.models.values()))
+
+
+def _pairs(steps: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+    """Each completion with the step completed before it in its case (START for the first)."""
+    case = steps["case_id"].astype(str).to_numpy()
+    done = pd.DatetimeIndex(steps["completed_at"]).asi8
+    order = np.lexsort((np.arange(len(steps)), done, case))
+    case, step = case[order], steps["step_id"].astype(str).to_numpy()[order]
+    first = np.ones(len(case), dtype=bool)
+    first[1:] = case[1:] != case[:-1]
+    source = np.where(first, START, np.roll(step, 1))
+    last = np.ones(len(case), dtype=bool)
+    last[:-1] = case[1:] != case[:-1]
+    finished = set(cases.loc[cases["status"].isin(_FINISHED), "case_id"].astype(str))
+    ending = last & np.fromiter((c in finished for c in case), dtype=bool, count=len(case))
+    elapsed = steps["elapsed_minutes"].to_numpy(dtype=float)[order]
+    pairs = pd.DataFrame({"source": source, "target": step, "case_id": case, "elapsed": elapsed})
+    ends = pd.DataFrame(
+        {"source": step[ending], "target": END, "case_id": case[ending], "elapsed": np.nan}
+    )
+    return pd.concat([pairs, ends], ignore_index=True)
+
+
+def _edges(model: SopModel, pairs: pd.DataFrame, steps: pd.DataFrame) -> pd.DataFrame:
+    grouped = pairs.groupby(["source", "target"], sort=False)
+    edges = pd.DataFrame(
+        {
+            "frequency": grouped.size(),
+            "cases": grouped["case_id"].nunique(),
+            "elapsed_median_minutes": grouped["elapsed"].median(),
+            "elapsed_p90_minutes": grouped["elapsed"].quantile(0.9),
+        }
+    ).reset_index()
+    _agree_with_pm4py(edges, steps)
+    sop = _sop_edges(model)
+    edges = edges.merge(sop, on=["source", "target"], how="outer")
+    edges["frequency"] = edges["frequency"].fillna(0).astype("int64")
+    edges["cases"] = edges["cases"].fillna(0).astype("int64")
+    edges["kind"] = np.select(
+        [edges["frequency"] == 0, edges["sop_kind"].notna()], ["unused", "expected"], "deviating"
+    )
+    edges["kind"] = pd.Categorical(edges["kind"], categories=_KINDS)
+    return edges.sort_values(["kind", "frequency"], ascending=[True, False], kind="stable")[
+        ["source", "target", "frequency", "cases", "elapsed_median_minutes",
+         "elapsed_p90_minutes", "kind", "sop_kind"]
+    ].reset_index(drop=True)  # fmt: skip
+
+
+def _agree_with_pm4py(edges: pd.DataFrame, steps: pd.DataFrame) -> None:
+    """Edge and start counts from pm4py's DFG discovery (in place).
+
+    They equal the pairs counted here unless two steps of a case completed at the same
+    instant, which the two may order differently; the map then shows pm4py's counts.
+    """
+    dfg = discover_dfg(steps, case="case_id", activity="step_id", timestamp="completed_at")
+    counts = {**dfg.edges, **{(START, a): n for a, n in dfg.starts.items()}}
+    keys = zip(edges["source"], edges["target"], strict=True)
+    pm4py_counts = [counts.get(key, -1) for key in keys]
+    edges["frequency"] = np.where(
+        (np.array(pm4py_counts) >= 0) & (edges["target"] != END).to_numpy(),
+        pm4py_counts,
+        edges["frequency"],
+    )
+
+
+def _sop_edges(model: SopModel) -> pd.DataFrame:
+    rows = [(START, model.start, "start")]
+    rows += [(e.source, END if e.target is None else e.target, e.kind) for e in model.edges]
+    frame = pd.DataFrame(rows, columns=["source", "target", "sop_kind"])
+    return frame.drop_duplicates(["source", "target"])
+
+
+def _nodes(model: SopModel, steps: pd.DataFrame) -> pd.DataFrame:
+    grouped = steps.assign(step_id=steps["step_id"].astype(str)).groupby("step_id")
+    timed = grouped["elapsed_minutes"].count()
+    stats = pd.DataFrame(
+        {
+            "frequency": grouped.size(),
+            "cases": grouped["case_id"].nunique(),
+            "elapsed_median_minutes": grouped["elapsed_minutes"].median(),
+            "breach_pct": 100.0 * grouped["breach"].sum() / timed.where(timed > 0),
+        }
+    )
+    layers = sop_layers(model)
+    rows = pd.DataFrame(
+        {
+            "step_id": [s.id for s in model.steps],
+            "step_number": [s.number for s in model.steps],
+            "step_name": [s.name for s in model.steps],
+            "actor_name": [model.actor(s.actor).name for s in model.steps],
+            "target_minutes": [model.target_minutes(s.id) for s in model.steps],
+            "layer": [layers[s.id] for s in model.steps],
+        }
+    )
+    nodes = rows.join(stats, on="step_id")
+    nodes["frequency"] = nodes["frequency"].fillna(0).astype("int64")
+    nodes["cases"] = nodes["cases"].fillna(0).astype("int64")
+    columns = ["step_id", "step_number", "step_name", "actor_name", "frequency", "cases",
+               "elapsed_median_minutes", "target_minutes", "breach_pct", "layer"]  # fmt: skip
+    return nodes.sort_values("step_number")[columns].reset_index(drop=True)
+
+
+def sop_layers(model: SopModel) -> dict[str, int]:
+    """Per step, its depth along the SOP's forward flows (returns and loops left out)."""
+    forward = [
+        (e.source, e.target)
+        for e in model.edges
+        if e.target is not None and e.kind not in ("return", "loop")
+    ]
+    number = {s.id: s.number for s in model.steps}
+    layer = {s.id: 0 for s in model.steps}
+    for source, target in sorted(forward, key=lambda e: (number[e[0]], number[e[1]])):
+        if number[target] > number[source]:
+            layer[target] = max(layer[target], layer[source] + 1)
+    return layer
+
+
+def node_label(nodes: pd.DataFrame, metric: Metric, lang: Language, per_day: float) -> list[str]:
+    """Per node, its label: number and name, then completions or median time."""
+    out = []
+    columns = ("step_number", "step_name", "frequency", "elapsed_median_minutes")
+    for number, name, frequency, median in zip(*(nodes[c].tolist() for c in columns), strict=True):
+        figure = (
+            f"{frequency:,}".replace(",", ".")
+            if metric == "frequency"
+            else format_minutes(float(median), minutes_per_day=per_day, lang=lang)
+        )
+        out.append(f"{number}. {name}\n{figure}")
+    return out
+
+
+def endpoint_label(node: str, lang: Language) -> str:
+    """The label of the START and END nodes."""
+    return label("start" if node == START else "end", lang)

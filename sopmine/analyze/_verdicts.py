@@ -1,0 +1,282 @@
+"""The analytics' input: the three verdict tables of one or more checks, with their models.
+
+Every analytics function takes a *source*: a :class:`Verdicts`, a check result (anything with
+``cases``, ``steps``, ``deviations`` and ``sop_id``, such as :class:`sopmine.CheckResult`), or
+a list of them. :func:`as_verdicts` turns each into one :class:`Verdicts`; the store's results
+come in through ``sopmine.read_verdicts``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from sopmine.errors import SopmineError, SopModelNotFoundError
+from sopmine.sop import SopModel, load_sop
+from sopmine.sop.labels import normalize_label
+
+__all__ = ["CheckTables", "Source", "Verdicts", "as_verdicts"]
+
+_TABLES = ("cases", "steps", "deviations")
+_TEXT_COLUMNS = {
+    "cases": ("sop_id", "office", "case_id", "status", "path", "variant", "current_step"),
+    "steps": ("sop_id", "office", "case_id", "step_id", "activity", "role", "resource",
+              "source_file"),
+    "deviations": ("sop_id", "office", "case_id", "type", "step_id", "expected", "observed",
+                   "source_file", "resource", "role", "detail"),
+}  # fmt: skip
+_INSTANT_COLUMNS = {
+    "cases": ("first_event_at", "last_event_at", "service_start", "service_end"),
+    "steps": ("handover_at", "started_at", "completed_at"),
+    "deviations": (),
+}
+
+
+@runtime_checkable
+class CheckTables(Protocol):
+    """What a check result offers: its three tables and the SOP it was checked against."""
+
+    cases: pd.DataFrame
+    steps: pd.DataFrame
+    deviations: pd.DataFrame
+    sop_id: str
+
+
+@dataclass(frozen=True)
+class Verdicts:
+    """The verdict tables of one or more SOPs, and the models they were checked against.
+
+    ``cases``, ``steps`` and ``deviations`` have the columns of ``sopmine.CASE_COLUMNS``,
+    ``STEP_COLUMNS`` and ``DEVIATION_COLUMNS`` (text as categoricals, instants in UTC);
+    ``models`` maps each ``sop_id`` to its :class:`~sopmine.SopModel`; ``as_of`` is the
+    latest instant open cases were judged at.
+
+    >>> import sopmine
+    >>> run = sopmine.simulate("karimun_sicantik", cases=20, seed=1)
+    >>> verdicts = as_verdicts(sopmine.check(run.events, run.model))
+    >>> sorted(verdicts.models), len(verdicts.cases)
+    (['karimun_sicantik'], 20)
+    """
+
+    cases: pd.DataFrame
+    steps: pd.DataFrame
+    deviations: pd.DataFrame
+    models: Mapping[str, SopModel]
+    as_of: pd.Timestamp | None = None
+    _roles: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
+
+    def select(
+        self,
+        *,
+        sop_id: str | Iterable[str] | None = None,
+        office: str | Iterable[str] | None = None,
+        period_from: dt.date | str | None = None,
+        period_to: dt.date | str | None = None,
+    ) -> Verdicts:
+        """The cases of these SOPs and offices that arrived in the period, with their rows.
+
+        A case belongs to the period of its first event (its arrival), in office time;
+        ``period_to`` is inclusive.
+        """
+        keep = np.ones(len(self.cases), dtype=bool)
+        for column, wanted in (("sop_id", sop_id), ("office", office)):
+            if wanted is not None:
+                values = [wanted] if isinstance(wanted, str) else list(wanted)
+                keep &= self.cases[column].isin(values).to_numpy()
+        if period_from is not None or period_to is not None:
+            days = self.local_dates(self.cases, "first_event_at")
+            if period_from is not None:
+                keep &= days >= np.datetime64(pd.Timestamp(period_from).date(), "D")
+            if period_to is not None:
+                keep &= days <= np.datetime64(pd.Timestamp(period_to).date(), "D")
+        cases = self.cases[keep].reset_index(drop=True)
+        chosen = set(cases["sop_id"].astype(str).unique())
+        return Verdicts(
+            cases=cases,
+            steps=_rows_of(self.steps, cases),
+            deviations=_rows_of(self.deviations, cases),
+            models={k: m for k, m in self.models.items() if k in chosen},
+            as_of=self.as_of,
+        )
+
+    def minutes_per_day(self, frame: pd.DataFrame) -> npt.NDArray[np.float64]:
+        """Per row of ``frame`` (with ``sop_id``), the working minutes of one Hari there."""
+        per_sop = {k: float(m.calendar.minutes_per_day) for k, m in self.models.items()}
+        return np.asarray(_per_sop(frame, per_sop, np.nan), dtype=np.float64)
+
+    def local_dates(self, frame: pd.DataFrame, column: str) -> npt.NDArray[np.datetime64]:
+        """Per row, the office-local calendar day of the instant in ``column`` (NaT if empty)."""
+        out = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[D]")
+        sops = frame["sop_id"].astype(str).to_numpy()
+        instants = pd.DatetimeIndex(frame[column])
+        for sop_id, model in self.models.items():
+            rows = sops == sop_id
+            if rows.any():
+                local = instants[rows].tz_convert(model.office.timezone).tz_localize(None)
+                out[rows] = local.to_numpy().astype("datetime64[D]")
+        return out
+
+    def actor_ids(self, frame: pd.DataFrame, column: str = "role") -> pd.Series:
+        """Per row, the SOP actor id its role text names (the text itself when none matches)."""
+        codes = frame[column].astype("category")
+        sops = frame["sop_id"].astype(str)
+        labels = codes.cat.categories.astype(str)
+        pairs = pd.DataFrame({"sop": sops.to_numpy(), "code": codes.cat.codes.to_numpy()})
+        unique = pairs.drop_duplicates()
+        names = [
+            "" if code < 0 else self._actor_names(sop).get(normalize_label(labels[code]),
+                                                           labels[code])
+            for sop, code in zip(unique["sop"], unique["code"], strict=True)
+        ]  # fmt: skip
+        lookup = pd.Series(names, index=pd.MultiIndex.from_frame(unique), dtype=object)
+        mapped = lookup.reindex(pd.MultiIndex.from_frame(pairs)).to_numpy()
+        out = pd.Series(mapped, index=frame.index, dtype="category")
+        return out.cat.remove_categories([""]) if "" in out.cat.categories else out
+
+    def actor_name(self, sop_id: str, actor_id: str) -> str:
+        """The display name of an actor of an SOP (the id itself when the model lacks it)."""
+        model = self.models.get(sop_id)
+        if model is None:
+            return actor_id
+        try:
+            return model.actor(actor_id).name
+        except KeyError:
+            return actor_id
+
+    def _actor_names(self, sop_id: str) -> dict[str, str]:
+        if sop_id not in self._roles:
+            model = self.models.get(sop_id)
+            self._roles[sop_id] = (
+                {normalize_label(n): a.id for a in model.actors for n in a.names()}
+                if model is not None
+                else {}
+            )
+        return self._roles[sop_id]
+
+
+Source = Verdicts | CheckTables | Iterable[CheckTables]
+"""What the analytics accept: verdicts, a check result, or several check results."""
+
+
+def as_verdicts(
+    source: Source, *, models: Iterable[SopModel] | Mapping[str, SopModel] | None = None
+) -> Verdicts:
+    """One :class:`Verdicts` from a check result, several, or verdicts already.
+
+    The model of each SOP comes from ``models``, else from the result's ``model`` attribute,
+    else from the model registry (``sopmine.load_sop``) when its hash is the one the result
+    was checked with.
+    """
+    if isinstance(source, Verdicts):
+        return source
+    results = [source] if isinstance(source, CheckTables) else list(source)
+    if not results:
+        raise SopmineError("no check results to analyse: pass sopmine.check(...) output")
+    for result in results:
+        if not isinstance(result, CheckTables):
+            raise SopmineError(
+                f"cannot analyse a {type(result).__name__}: pass a check result "
+                "(sopmine.check), a list of them, or sopmine.read_verdicts(db)"
+            )
+    given = _given_models(models)
+    chosen = {r.sop_id: _model_for(r, given) for r in results}
+    stamps = [getattr(r, "as_of", None) for r in results]
+    return Verdicts(
+        cases=_concat([r.cases for r in results], "cases"),
+        steps=_concat([r.steps for r in results], "steps"),
+        deviations=_concat([r.deviations for r in results], "deviations"),
+        models=chosen,
+        as_of=max((pd.Timestamp(s) for s in stamps if s is not None), default=None),
+    )
+
+
+def from_tables(
+    tables: Mapping[str, pd.DataFrame],
+    models: Iterable[SopModel],
+    *,
+    as_of: pd.Timestamp | None = None,
+) -> Verdicts:
+    """Verdicts from stored result tables (as ``Store.results`` returns them) and models."""
+    frames = {t: _normalized(tables[t].drop(columns=["run_id"], errors="ignore"), t)
+              for t in _TABLES}  # fmt: skip
+    return Verdicts(
+        cases=frames["cases"],
+        steps=frames["steps"],
+        deviations=frames["deviations"],
+        models={m.id: m for m in models},
+        as_of=as_of,
+    )
+
+
+def _given_models(
+    models: Iterable[SopModel] | Mapping[str, SopModel] | None,
+) -> dict[str, SopModel]:
+    if models is None:
+        return {}
+    if isinstance(models, Mapping):
+        return dict(models)
+    return {m.id: m for m in models}
+
+
+def _model_for(result: CheckTables, given: Mapping[str, SopModel]) -> SopModel:
+    if result.sop_id in given:
+        return given[result.sop_id]
+    carried = getattr(result, "model", None)
+    if isinstance(carried, SopModel):
+        return carried
+    wanted = getattr(result, "model_hash", None)
+    try:
+        model = load_sop(result.sop_id)
+    except SopModelNotFoundError:
+        raise SopmineError(
+            f"no SOP model {result.sop_id!r} on this machine to analyse its verdicts with; "
+            "pass it: models=[sopmine.read_sop_file('path/to/model.yaml')]"
+        ) from None
+    if wanted is not None and model.hash != wanted:
+        raise SopmineError(
+            f"the verdicts of {result.sop_id!r} were checked with another version of its model "
+            f"(hash {str(wanted)[:12]}, the registry's is {model.hash[:12]}); pass the model "
+            "they were checked with: models=[model]"
+        )
+    return model
+
+
+def _concat(frames: list[pd.DataFrame], table: str) -> pd.DataFrame:
+    if len(frames) == 1:
+        return frames[0]
+    return _normalized(pd.concat(frames, ignore_index=True), table)
+
+
+def _normalized(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Text as categoricals and instants in UTC, as the check returns them."""
+    out = frame.reset_index(drop=True).copy()
+    for column in _TEXT_COLUMNS[table]:
+        if column in out and not isinstance(out[column].dtype, pd.CategoricalDtype):
+            out[column] = out[column].astype("category")
+    for column in _INSTANT_COLUMNS[table]:
+        if column in out:
+            out[column] = pd.to_datetime(out[column], utc=True).dt.as_unit("us")
+    return out
+
+
+def _rows_of(frame: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``frame`` whose (sop_id, case_id) is among ``cases``."""
+    if frame.empty or len(cases) == 0:
+        return frame.iloc[:0].reset_index(drop=True)
+    wanted = pd.MultiIndex.from_arrays([cases["sop_id"].astype(str), cases["case_id"].astype(str)])
+    keys = pd.MultiIndex.from_arrays([frame["sop_id"].astype(str), frame["case_id"].astype(str)])
+    return frame[keys.isin(wanted)].reset_index(drop=True)
+
+
+def _per_sop(frame: pd.DataFrame, values: Mapping[str, float], default: float) -> Any:
+    sops = frame["sop_id"].astype("category")
+    table = np.array(
+        [values.get(str(c), default) for c in sops.cat.categories] + [default], dtype=float
+    )
+    return table[sops.cat.codes.to_numpy()]
