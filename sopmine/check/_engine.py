@@ -34,7 +34,8 @@ from sopmine.check._flow import (
     reference_path,
     service_target,
 )
-from sopmine.check._prepare import Prepared, prepare
+from sopmine.check._prepare import KINDS as _KIND_NAMES
+from sopmine.check._prepare import Events, Prepared, prepare
 from sopmine.check._text import Texts
 from sopmine.check._time import Clock, stopped_intervals, stopped_minutes
 from sopmine.errors import SopmineError
@@ -47,6 +48,8 @@ __all__ = ["CheckResult", "check"]
 _Floats = npt.NDArray[np.float64]
 _Ints = npt.NDArray[np.int64]
 Language = Literal["id", "en"]
+_STATUSES = ["closed", "rejected", "open"]
+_CLOSED, _REJECTED, _OPEN = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -133,13 +136,13 @@ def check(
         raise SopmineError(f"lang must be 'id' or 'en', got {lang!r}")
     prepared = prepare(events, model, as_of=as_of, roster=roster)
     texts = Texts(model, lang)
+    quickest = quickest_completions(model)
     n_cases = prepared.case_ids.size
     done = prepared.done
-    done_case = done["case"].to_numpy()
-    done_step = done["step"].to_numpy()
-    done_at = _naive(done["timestamp"])
+    done_case = done.case
+    done_at = done.at
     status = _status(prepared)
-    case_open = status == "open"
+    case_open = status == _OPEN
 
     # control flow, once per variant
     symbols, labels = _symbols(done, model)
@@ -148,17 +151,17 @@ def check(
 
     # time: every instant on the working-time clock once
     clock_rows = prepared.clock
-    clock_kind = clock_rows["kind"].to_numpy(dtype=object)
-    clock_at = _naive(clock_rows["timestamp"])
-    open_first = prepared.open_rows.groupby("case", sort=True).head(1)
+    clock_kind = np.asarray(_KIND_NAMES, dtype=object)[clock_rows.kind]
+    clock_at = clock_rows.at
+    open_first = prepared.open_rows.first_of_case()
     now = prepared.as_of.tz_convert(None).to_datetime64().astype("datetime64[us]")
     stops = stopped_intervals(
         done_case,
-        done_step,
+        done.step,
         done_at,
-        open_first["case"].to_numpy(),
-        open_first["step"].to_numpy(),
-        clock_rows["case"].to_numpy(),
+        open_first.case,
+        open_first.step,
+        clock_rows.case,
         clock_kind,
         clock_at,
         model,
@@ -168,59 +171,82 @@ def check(
     w = Clock(
         model,
         done_at,
-        _naive(done["start_timestamp"]),
+        done.start,
         stops["stop_from"].to_numpy(),
         stops["stop_to"].to_numpy(),
         clock_at[restart],
         np.array([now]),
     )
     stopped = _Stopped(stops["case"].to_numpy(), w[2], w[3])
-    steps = _steps(prepared, done_at, w[0], w[1], stopped)
-    restarts = _Restarts(clock_rows["case"].to_numpy()[restart], clock_at[restart], w[4])
+    steps = _steps(prepared, w[0], w[1], stopped)
+    restarts = _Restarts(clock_rows.case[restart], clock_at[restart], w[4])
     cases = _cases(
-        prepared, status, variants, verdicts, done_at, w[0], restarts, float(w[5][0]), stopped
+        prepared,
+        status,
+        open_first,
+        variants,
+        verdicts,
+        w[0],
+        restarts,
+        float(w[5][0]),
+        stopped,
+        quickest,
     )
     deviations = _deviations(prepared, variants, verdicts, steps, cases, texts)
-    _count_deviations(cases, deviations)
+    counts = _count_deviations(n_cases, deviations)
     names = prepared.case_ids
-    cases.insert(0, "case_id", pd.array(names[cases.pop("case").to_numpy()], dtype="str"))
     categories = pd.Index(names, dtype="str")
-    for table in (steps, deviations):
-        codes = table.pop("case").to_numpy(dtype=np.int64)
-        table.insert(
-            0,
-            "case_id",
-            pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=table.index),
-        )
-    for table in (cases, steps, deviations):
-        table.insert(
-            0,
-            "office",
-            pd.Series(
-                pd.Categorical.from_codes(
-                    np.zeros(len(table), np.int8), pd.Index([model.office.name])
-                ),
-                index=table.index,
-            ),
-        )
-        table.insert(
-            0,
-            "sop_id",
-            pd.Series(
-                pd.Categorical.from_codes(np.zeros(len(table), np.int8), pd.Index([model.id])),
-                index=table.index,
-            ),
-        )
     return CheckResult(
-        cases=cases[list(CASE_COLUMNS)].reset_index(drop=True),
-        steps=steps[list(STEP_COLUMNS)].reset_index(drop=True),
-        deviations=deviations[list(DEVIATION_COLUMNS)].reset_index(drop=True),
+        cases=_table(
+            CASE_COLUMNS,
+            model,
+            n_cases,
+            {"case_id": pd.array(names, dtype="str"), **cases.columns, **counts},
+        ),
+        steps=_table(
+            STEP_COLUMNS,
+            model,
+            steps.size,
+            {"case_id": pd.Categorical.from_codes(steps.case, categories=categories)}
+            | steps.columns,
+        ),
+        deviations=_table(
+            DEVIATION_COLUMNS,
+            model,
+            deviations.size,
+            {"case_id": pd.Categorical.from_codes(deviations.case, categories=categories)}
+            | deviations.columns,
+        ),
         sop_id=model.id,
         model_hash=model.hash,
         as_of=prepared.as_of,
         variants=len(variants.traces),
-        meta={"cases": n_cases, "events": len(prepared.frame), "lang": lang},
+        meta={"cases": n_cases, "events": len(prepared.events), "lang": lang},
     )
+
+
+def _table(
+    columns: Mapping[str, str], model: SopModel, size: int, values: Mapping[str, Any]
+) -> pd.DataFrame:
+    """One result table, its columns in their documented order (sop_id and office first)."""
+
+    def constant(label: str) -> pd.Categorical[str]:
+        return pd.Categorical.from_codes(np.zeros(size, np.int8), pd.Index([label]))
+
+    given = {"sop_id": constant(model.id), "office": constant(model.office.name), **values}
+    return pd.DataFrame({c: given[c] for c in columns}, copy=False)
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Columns of a table under construction, rows by ``case`` (an integer code)."""
+
+    case: _Ints
+    columns: dict[str, Any]
+
+    @property
+    def size(self) -> int:
+        return int(self.case.size)
 
 
 @dataclass(frozen=True)
@@ -245,11 +271,6 @@ class _Restarts:
     w: _Floats
 
 
-def _naive(instants: pd.Series) -> npt.NDArray[np.datetime64]:
-    """UTC instants as ``datetime64[us]`` without a zone (no per-value conversion)."""
-    return pd.DatetimeIndex(instants).tz_convert(None).as_unit("us").to_numpy()
-
-
 def _aware(instants: npt.NDArray[np.datetime64]) -> pd.arrays.DatetimeArray:
     """``datetime64[us]`` UTC instants back as a tz-aware array."""
     return pd.DatetimeIndex(instants).tz_localize("UTC").array
@@ -265,51 +286,57 @@ def _cat(codes: _Ints, labels: list[str | None] | npt.NDArray[np.object_]) -> pd
     )
 
 
-def _status(prepared: Prepared) -> npt.NDArray[np.object_]:
-    """Per case: open, closed or rejected (by the end edge of its last completed step)."""
+def _status(prepared: Prepared) -> npt.NDArray[np.int8]:
+    """Per case: open, closed or rejected (by the end edge of its last completed step).
+
+    Codes into ``_STATUSES``.
+    """
     model = prepared.model
     index = {s.id: i for i, s in enumerate(model.steps)}
     outcome = np.full(len(index) + 1, "", dtype=object)  # the last slot: not a step
     for edge in model.edges:
         if edge.target is None and not outcome[index[edge.source]]:
             outcome[index[edge.source]] = edge.outcome or "issued"
+    code = np.array(
+        [_REJECTED if o == "rejected" else _OPEN if o == "" else _CLOSED for o in outcome],
+        dtype=np.int8,
+    )
     n_cases = prepared.case_ids.size
     done = prepared.done
-    last = np.full(n_cases, -1, dtype=np.int64)
+    last = np.full(n_cases, len(index), dtype=np.int64)
     if len(done):
-        case = done["case"].to_numpy()
+        case = done.case
         ends = np.append(case[1:] != case[:-1], True)
-        last[case[ends]] = done["step"].to_numpy()[ends]
-    result = outcome[np.where(last >= 0, last, len(index))]
-    status = np.where(result == "rejected", "rejected", np.where(result == "", "open", "closed"))
+        step = done.step[ends]
+        last[case[ends]] = np.where(step >= 0, step, len(index))
     has_open = np.zeros(n_cases, dtype=np.bool_)
-    has_open[prepared.open_rows["case"].to_numpy()] = True
-    return np.where(has_open, "open", status).astype(object)
+    has_open[prepared.open_rows.case] = True
+    return np.where(has_open, _OPEN, code[last]).astype(np.int8)
 
 
-def _symbols(done: pd.DataFrame, model: SopModel) -> tuple[_Ints, list[str]]:
+def _symbols(done: Events, model: SopModel) -> tuple[_Ints, list[str]]:
     """Trace symbols of the completed events: step index, or a code of ``~label``."""
-    step = done["step"].to_numpy()
+    step = done.step
     n_steps = len(model.steps)
     unmapped = step < 0
-    codes, uniques = pd.factorize(done["activity"].astype(object).to_numpy()[unmapped])
+    activity = np.asarray(done.activity.codes)[unmapped]
+    codes = np.full(activity.size, -1, dtype=np.int64)
+    named = activity >= 0
+    found, uniques = pd.factorize(activity[named])  # in order of first appearance
+    codes[named] = found
     symbol = step.copy()
     symbol[unmapped] = n_steps + codes
-    labels = [s.id for s in model.steps] + [f"~{u}" for u in uniques]
+    categories = done.activity.categories
+    labels = [s.id for s in model.steps] + [f"~{categories[u]}" for u in uniques.tolist()]
     return symbol.astype(np.int64), labels
 
 
-def _steps(
-    prepared: Prepared,
-    done_at: npt.NDArray[np.datetime64],
-    w_done: _Floats,
-    w_start: _Floats,
-    stopped: _Stopped,
-) -> pd.DataFrame:
+def _steps(prepared: Prepared, w_done: _Floats, w_start: _Floats, stopped: _Stopped) -> _Columns:
     """One row per completed SOP step, timed from its handover (see :mod:`._time`)."""
     done = prepared.done
     model = prepared.model
-    case = done["case"].to_numpy()
+    case = done.case
+    done_at = done.at
     first = np.ones(case.size, dtype=np.bool_)
     first[1:] = case[1:] != case[:-1]
     w_hand = np.where(first, np.nan, np.roll(w_done, 1))
@@ -323,67 +350,70 @@ def _steps(
         has_start, w_done - w_start - stopped.minutes(case, w_start, w_done), np.nan
     )
     targets = np.array([model.target_minutes(s.id) for s in model.steps] + [np.nan])
-    step = done["step"].to_numpy()
+    step = done.step
     slot = np.where(step >= 0, step, len(model.steps))
     numbers = np.array([s.number for s in model.steps] + [0], dtype=np.int64)
-    keep = step >= 0
+    keep: Any = step >= 0
+    if keep.all():
+        keep = slice(None)
     target = targets[slot]
-    frame = pd.DataFrame(
-        {
-            "case": case[keep],
-            "step_id": done["step_id"].array[keep],
-            "step_number": numbers[slot][keep],
-            "activity": done["activity"].array[keep],
-            "role": done["role"].array[keep],
-            "resource": done["resource"].array[keep],
-            "handover_at": _aware(hand_at[keep]),
-            "started_at": done["start_timestamp"].array[keep],
-            "completed_at": done["timestamp"].array[keep],
-            "waiting_minutes": waiting[keep],
-            "processing_minutes": processing[keep],
-            "elapsed_minutes": elapsed[keep],
-            "stopped_minutes": np.where(np.isnan(w_hand), np.nan, stop_all)[keep],
-            "target_minutes": target[keep],
-            "breach": (np.nan_to_num(elapsed, nan=-np.inf) > target)[keep],
-            "source_file": done["source_file"].array[keep],
-            "source_row": done["source_row"].array[keep],
-        }
-    )
-    return frame
+    columns = {
+        "step_id": prepared.step_id(step[keep]),
+        "step_number": numbers[slot[keep]],
+        "activity": done.activity[keep],
+        "role": done.role[keep],
+        "resource": done.resource[keep],
+        "handover_at": _aware(hand_at[keep]),
+        "started_at": _aware(done.start[keep]),
+        "completed_at": _aware(done_at[keep]),
+        "waiting_minutes": waiting[keep],
+        "processing_minutes": processing[keep],
+        "elapsed_minutes": elapsed[keep],
+        "stopped_minutes": np.where(np.isnan(w_hand), np.nan, stop_all)[keep],
+        "target_minutes": target[keep],
+        "breach": (np.nan_to_num(elapsed, nan=-np.inf) > target)[keep],
+        "source_file": done.source_file[keep],
+        "source_row": done.source_row[keep],
+    }
+    return _Columns(case[keep], columns)
 
 
 def _cases(
     prepared: Prepared,
-    status: npt.NDArray[np.object_],
+    status: npt.NDArray[np.int8],
+    open_first: Events,
     variants: Variants,
     verdicts: list[VariantVerdict],
-    done_at: npt.NDArray[np.datetime64],
     w_done: _Floats,
     restarts: _Restarts,
     w_now: float,
     stopped: _Stopped,
-) -> pd.DataFrame:
+    quickest: Mapping[str, tuple[str, ...]],
+) -> _Columns:
     """One row per case: status, path, fitness and the service clock."""
     model = prepared.model
     n_cases = prepared.case_ids.size
     done = prepared.done
+    done_at = done.at
     of = variants.of_case
     has = of >= 0
-    is_open = status == "open"
+    is_open = status == _OPEN
+    step_targets = {s.id: model.target_minutes(s.id) for s in model.steps}
     # per variant (the last slot: a case with nothing completed), then to cases
-    no_done = reference_path(None, True, model)
+    no_done = reference_path(None, True, model, quickest)
     references = [
-        reference_path(v, bool(o), model) for v, o in zip(verdicts, variants.is_open, strict=True)
+        reference_path(v, bool(o), model, quickest)
+        for v, o in zip(verdicts, variants.is_open, strict=True)
     ] + [no_done]
     fitness_v = np.array([v.fitness for v in verdicts] + [np.nan])
-    target_v = np.array([service_target(p, model) for p in references])
-    next_v = [_next_step(t, model) for t in variants.traces] + [model.start]
+    target_v = np.array([service_target(p, model, step_targets) for p in references])
+    next_v = [_next_step(t, model, quickest) for t in variants.traces] + [model.start]
     variant_v = [" > ".join(t.removeprefix("~") for t in trace) for trace in variants.traces]
     pick = np.where(has, of, len(verdicts))
     # a closed case always has events; an open one without events waits at the start
     path = _cat(pick, [" > ".join(p) for p in references])
     # service clock: from the last clock-start completion (or a later restart)
-    case = done["case"].to_numpy()
+    case = done.case
     ends = np.append(case[1:] != case[:-1], True) if case.size else np.zeros(0, np.bool_)
     starts = np.append(True, case[1:] != case[:-1]) if case.size else np.zeros(0, np.bool_)
     not_yet = np.datetime64("NaT", "us")
@@ -393,7 +423,7 @@ def _cases(
     last_at[case[ends]] = done_at[ends]
     first_at = np.full(n_cases, not_yet)
     first_at[case[starts]] = done_at[starts]
-    is_start = done["step"].to_numpy() == [s.id for s in model.steps].index(model.sla.clock_start)
+    is_start = done.step == [s.id for s in model.steps].index(model.sla.clock_start)
     start_w = np.full(n_cases, np.nan)
     start_at = np.full(n_cases, not_yet)
     # rows are in time order per case: the last assignment per case wins
@@ -410,49 +440,46 @@ def _cases(
     elapsed = until_w - start_w - stopped.minutes(everyone, start_w, until_w)
     target = target_v[pick]
     # the step an open case is at: its open row, else the next step after its last one
-    open_first = prepared.open_rows.groupby("case", sort=True).head(1)
     current_code = np.full(n_cases, -1, dtype=np.int64)
     step_codes = {s.id: i for i, s in enumerate(model.steps)}
     next_code = np.array([step_codes.get(n, -1) if n else -1 for n in next_v], dtype=np.int64)
     current_code[is_open] = next_code[pick][is_open]
-    open_step = open_first["step"].to_numpy()
-    open_case = open_first["case"].to_numpy()
+    open_step = open_first.step
+    open_case = open_first.case
     current_code[open_case[open_step >= 0]] = open_step[open_step >= 0]
     current_code[~is_open] = -1
     since = np.where(is_open, last_w, np.nan)
     step_elapsed = w_now - since - stopped.minutes(everyone, since, np.full(n_cases, w_now))
-    step_targets = np.array([model.target_minutes(s.id) for s in model.steps] + [np.nan])
-    step_target = step_targets[np.where(current_code >= 0, current_code, len(model.steps))]
+    targets = np.array([step_targets[s.id] for s in model.steps] + [np.nan])
+    step_target = targets[np.where(current_code >= 0, current_code, len(model.steps))]
     share = model.sla.at_risk_share
     with np.errstate(invalid="ignore"):
         risk = (elapsed >= share * target) | (step_elapsed >= share * step_target)
-    return pd.DataFrame(
-        {
-            "case": everyone,
-            "status": pd.Categorical(status, categories=["closed", "rejected", "open"]),
-            "path": path,
-            "variant": _cat(pick, [*variant_v, ""]),
-            "fitness": fitness_v[pick],
-            "events": variants.done_count,
-            "first_event_at": _aware(first_at),
-            "last_event_at": _aware(last_at),
-            "current_step": pd.Categorical.from_codes(
-                current_code, categories=pd.Index([s.id for s in model.steps])
-            ),
-            "service_start": _aware(start_at),
-            "service_end": _aware(np.where(is_open, not_yet, last_at)),
-            "service_elapsed_minutes": elapsed,
-            "service_target_minutes": target,
-            "service_breach": np.nan_to_num(elapsed, nan=-np.inf) > target,
-            "remaining_minutes": np.where(is_open, target - elapsed, np.nan),
-            "step_elapsed_minutes": step_elapsed,
-            "step_target_minutes": step_target,
-            "at_risk": is_open & risk,
-        }
-    )
+    columns = {
+        "status": pd.Categorical.from_codes(status, categories=pd.Index(_STATUSES)),
+        "path": path,
+        "variant": _cat(pick, [*variant_v, ""]),
+        "fitness": fitness_v[pick],
+        "events": variants.done_count,
+        "first_event_at": _aware(first_at),
+        "last_event_at": _aware(last_at),
+        "current_step": prepared.step_id(current_code),
+        "service_start": _aware(start_at),
+        "service_end": _aware(np.where(is_open, not_yet, last_at)),
+        "service_elapsed_minutes": elapsed,
+        "service_target_minutes": target,
+        "service_breach": np.nan_to_num(elapsed, nan=-np.inf) > target,
+        "remaining_minutes": np.where(is_open, target - elapsed, np.nan),
+        "step_elapsed_minutes": step_elapsed,
+        "step_target_minutes": step_target,
+        "at_risk": is_open & risk,
+    }
+    return _Columns(everyone, columns)
 
 
-def _next_step(trace: tuple[str, ...], model: SopModel) -> str | None:
+def _next_step(
+    trace: tuple[str, ...], model: SopModel, quickest: Mapping[str, tuple[str, ...]]
+) -> str | None:
     """Where an open case waits: the next step after its last completed SOP step.
 
     Taken from what was done, not from the alignment, so a step done out of turn still moves
@@ -461,18 +488,103 @@ def _next_step(trace: tuple[str, ...], model: SopModel) -> str | None:
     done = [label for label in trace if not label.startswith("~")]
     if not done:
         return model.start
-    after = quickest_completions(model)[done[-1]]
+    after = quickest[done[-1]]
     return after[0] if after else None
+
+
+# --------------------------------------------------------------------------- deviations
+#
+# Each kind of finding is built as columns: per text column, integer codes (-1: empty) into
+# an array of labels, so that every text is made once per distinct value, never per row.
+# The text columns of a part then become categoricals whose categories are the part's values
+# in sorted order, and the parts are united (categories in order of first appearance).
+
+_Coded = tuple[_Ints, npt.NDArray[np.object_]]
+_TEXT_COLUMNS = ("type", "step_id", "expected", "observed", "source_file", "resource", "role",
+                 "detail")  # fmt: skip
+
+
+def _coded(cat: pd.Categorical, rows: Any) -> _Coded:
+    """Rows of a categorical as codes into its categories."""
+    return np.asarray(cat.codes, dtype=np.int64)[rows], np.asarray(cat.categories, dtype=object)
+
+
+def _constant(value: str | None, n: int) -> _Coded:
+    """One value (None: empty) for ``n`` rows."""
+    if value is None:
+        return np.full(n, -1, dtype=np.int64), np.array([], dtype=object)
+    return np.zeros(n, dtype=np.int64), np.array([value], dtype=object)
+
+
+def _joined(items: list[_Coded]) -> _Coded:
+    """Coded columns one after the other."""
+    offsets = np.cumsum([0, *(len(labels) for _, labels in items)])
+    codes = [
+        np.where(c >= 0, c + o, -1) for (c, _), o in zip(items, offsets.tolist(), strict=False)
+    ]
+    labels = np.concatenate([labels for _, labels in items]) if items else np.array([], object)
+    return np.concatenate(codes).astype(np.int64), np.asarray(labels, dtype=object)
+
+
+def _sorted_cat(coded: _Coded) -> pd.Categorical:
+    """What ``pd.Categorical`` makes of the rows' values: categories sorted, as ``str``."""
+    codes, labels = coded
+    present = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(labels)))
+    small = pd.Categorical(labels[present])
+    lookup = np.full(len(labels) + 1, -1, dtype=np.int64)
+    lookup[present] = small.codes
+    categories = pd.Index([str(c) for c in small.categories], dtype="str")
+    return pd.Categorical.from_codes(lookup[codes], categories=categories)
+
+
+def _str_categories(cat: pd.Categorical) -> pd.Categorical:
+    """The same values, with categories as ``str`` (so that categoricals can be united)."""
+    categories = pd.Index([str(c) for c in cat.categories], dtype="str")
+    return pd.Categorical.from_codes(cat.codes, categories=categories)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """Findings of one kind: case, source row (NaN: none) and the coded text columns."""
+
+    case: _Ints
+    source_row: _Floats
+    texts: dict[str, _Coded]
+
+    def columns(self) -> _Columns:
+        """As categoricals, each with its values sorted as categories."""
+        cats = {name: _sorted_cat(self.texts[name]) for name in _TEXT_COLUMNS}
+        return _Columns(self.case, {**cats, "source_row": self.source_row})
+
+
+def _parts_joined(parts: list[_Part]) -> _Part | None:
+    """Parts one after the other, as one part (None: no rows)."""
+    parts = [p for p in parts if p.case.size]
+    if not parts:
+        return None
+    return _Part(
+        np.concatenate([p.case for p in parts]),
+        np.concatenate([p.source_row for p in parts]),
+        {name: _joined([p.texts[name] for p in parts]) for name in _TEXT_COLUMNS},
+    )
+
+
+def _rows_of(steps: _Columns, rows: Any) -> tuple[_Floats, dict[str, _Coded]]:
+    """The source row and the file, resource and role of some steps."""
+    source_row = steps.columns["source_row"][rows].to_numpy(dtype=np.float64, na_value=np.nan)
+    texts = {name: _coded(steps.columns[name], rows) for name in ("source_file", "resource")}
+    texts["role"] = _coded(steps.columns["role"], rows)
+    return source_row, texts
 
 
 def _deviations(
     prepared: Prepared,
     variants: Variants,
     verdicts: list[VariantVerdict],
-    steps: pd.DataFrame,
-    cases: pd.DataFrame,
+    steps: _Columns,
+    cases: _Columns,
     texts: Texts,
-) -> pd.DataFrame:
+) -> _Columns:
     """Every finding, one row each: flow (from the variants), roles, four-eyes, time."""
     parts = [
         _flow_findings(prepared, variants, verdicts, texts),
@@ -480,52 +592,30 @@ def _deviations(
         _four_eyes(steps, prepared.model, texts),
         _time_findings(steps, cases, texts, prepared.model.sla.at_risk_share),
     ]
-    frames = [p for p in parts if not p.empty]
-    columns = ["case", *list(DEVIATION_COLUMNS)[3:]]  # sop_id, office, case_id come later
+    frames = [p for p in parts if p is not None and p.size]
     if not frames:
-        empty: dict[str, Any] = {c: pd.Categorical([]) for c in columns}
-        empty["case"] = np.zeros(0, dtype=np.int64)
+        empty: dict[str, Any] = {c: pd.Categorical([]) for c in _TEXT_COLUMNS}
         empty["source_row"] = pd.array([], dtype="Int64")
-        return pd.DataFrame(empty)
-    out = _concat(frames, columns)
+        return _Columns(np.zeros(0, dtype=np.int64), empty)
+    case = np.concatenate([f.case for f in frames]).astype(np.int64)
+    row = np.concatenate([f.columns["source_row"] for f in frames])
+    united = {
+        name: union_categoricals([f.columns[name] for f in frames], ignore_order=True)
+        for name in _TEXT_COLUMNS
+    }
     order = {t: i for i, t in enumerate(DEVIATION_TYPES)}
-    kind = np.asarray(out["type"].map(order), dtype=np.int64)
-    row = out["source_row"].to_numpy(dtype=np.float64, na_value=np.inf)
-    sort = np.lexsort((kind, row, out["case"].to_numpy()))
-    return out.take(sort).reset_index(drop=True)
-
-
-def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
-    """Stack finding tables; text columns stay categorical (their categories united)."""
-    result: dict[str, Any] = {}
-    for column in columns:
-        values = [f[column] for f in frames]
-        if column == "case":
-            result[column] = np.concatenate([np.asarray(v, dtype=np.int64) for v in values])
-        elif column == "source_row":
-            result[column] = pd.array(
-                np.concatenate([v.to_numpy(dtype=np.float64, na_value=np.nan) for v in values]),
-                dtype="Int64",
-            )
-        else:
-            cats = [_as_categorical(v) for v in values]
-            result[column] = union_categoricals(cats, ignore_order=True)
-    return pd.DataFrame(result)
-
-
-def _as_categorical(values: pd.Series) -> pd.Categorical:
-    """Any text column as a categorical with ``str`` categories (so they can be united)."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        cat = values.array
-    else:
-        cat = pd.Categorical(values.astype(object))
-    categories = pd.Index([str(c) for c in cat.categories], dtype="str")
-    return pd.Categorical.from_codes(cat.codes, categories=categories)
+    kinds = united["type"]
+    rank = np.array([order[str(t)] for t in kinds.categories] + [-1], dtype=np.int64)
+    kind = rank[kinds.codes]
+    sort = np.lexsort((kind, np.where(np.isnan(row), np.inf, row), case))
+    columns: dict[str, Any] = {name: united[name][sort] for name in _TEXT_COLUMNS}
+    columns["source_row"] = pd.array(row[sort], dtype="Int64")
+    return _Columns(case[sort], columns)
 
 
 def _flow_findings(
     prepared: Prepared, variants: Variants, verdicts: list[VariantVerdict], texts: Texts
-) -> pd.DataFrame:
+) -> _Columns | None:
     """Each variant's findings, repeated for every case of the variant."""
     rows = [
         (v, f.type, f.step_id, f.position, f.expected, f.observed, texts.flow(f))
@@ -533,7 +623,7 @@ def _flow_findings(
         for f in verdict.findings
     ]
     if not rows:
-        return pd.DataFrame()
+        return None
     f_variant, f_type, f_step, f_pos, f_exp, f_obs, f_text = (
         np.array(c, dtype=object) for c in zip(*rows, strict=True)
     )
@@ -554,159 +644,173 @@ def _flow_findings(
     valid = row >= 0
     pick = np.where(valid, row, 0)
 
-    def column(name: str) -> pd.Categorical:
-        cat = done[name].array
-        return pd.Categorical.from_codes(
-            np.where(valid, cat.codes[pick], -1), categories=cat.categories
-        )
+    def column(cat: pd.Categorical) -> pd.Categorical:
+        codes = np.where(valid, np.asarray(cat.codes)[pick], -1)
+        return _str_categories(pd.Categorical.from_codes(codes, categories=cat.categories))
 
-    rows_of = done["source_row"].to_numpy(dtype=np.float64, na_value=np.nan)
-    return pd.DataFrame(
-        {
-            "case": case,
-            "type": _cat(finding, f_type),
-            "step_id": _cat(finding, f_step),
-            "expected": _cat(finding, f_exp),
-            "observed": _cat(finding, f_obs),
-            "source_file": column("source_file"),
-            "source_row": pd.array(np.where(valid, rows_of[pick], np.nan), dtype="Int64"),
-            "resource": column("resource"),
-            "role": column("role"),
-            "detail": _cat(finding, f_text),
-        }
-    )
+    rows_of = done.source_row.to_numpy(dtype=np.float64, na_value=np.nan)
+    columns = {
+        "type": _cat(finding, f_type),
+        "step_id": _cat(finding, f_step),
+        "expected": _cat(finding, f_exp),
+        "observed": _cat(finding, f_obs),
+        "source_file": column(done.source_file),
+        "source_row": np.where(valid, rows_of[pick], np.nan),
+        "resource": column(done.resource),
+        "role": column(done.role),
+        "detail": _cat(finding, f_text),
+    }
+    return _Columns(case, columns)
 
 
-def _wrong_actors(steps: pd.DataFrame, model: SopModel, texts: Texts) -> pd.DataFrame:
+def _wrong_actors(steps: _Columns, model: SopModel, texts: Texts) -> _Columns | None:
     """Steps whose known role is neither the step's actor nor a co-actor, under any name."""
     allowed = step_roles(model)
     # judged once per distinct (role, step) pair, on the categorical codes
-    role = steps["role"].array
-    step = steps["step_id"].array
+    role = steps.columns["role"]
+    step = steps.columns["step_id"]
     n_steps = len(step.categories)
-    pair = role.codes.astype(np.int64) * n_steps + step.codes
-    known = role.codes >= 0
-    unique, inverse = np.unique(pair[known], return_inverse=True)
-    wrong_pair = np.array(
-        [
-            normalize_label(str(role.categories[p // n_steps]))
-            not in allowed[str(step.categories[p % n_steps])]
-            for p in unique.tolist()
-        ],
-        dtype=np.bool_,
-    )
-    if not wrong_pair.any():
-        return pd.DataFrame()
-    hit = steps.iloc[np.flatnonzero(known)[wrong_pair[inverse.ravel()]]]
+    role_codes = np.asarray(role.codes, dtype=np.int64)
+    step_codes = np.asarray(step.codes, dtype=np.int64)
+    known = role_codes >= 0
+    pair = np.where(known, role_codes * n_steps + step_codes, 0)
+    pairs = max(len(role.categories) * n_steps, 1)
+    present = np.flatnonzero(np.bincount(pair[known], minlength=pairs))
+    wrong_pair = np.zeros(pairs, dtype=np.bool_)
+    wrong_pair[present] = [
+        normalize_label(str(role.categories[p // n_steps]))
+        not in allowed[str(step.categories[p % n_steps])]
+        for p in present.tolist()
+    ]
+    hit = np.flatnonzero(known & wrong_pair[pair])
+    if not hit.size:
+        return None
     actor = {s.id: model.actor(s.actor).name for s in model.steps}
-    return pd.DataFrame(
+    actors = np.array([actor[str(c)] for c in step.categories], dtype=object)
+    source_row, where = _rows_of(steps, hit)
+    step_coded = _coded(step, hit)
+    role_coded = _coded(role, hit)
+    part = _Part(
+        steps.case[hit],
+        source_row,
         {
-            "case": hit["case"].to_numpy(),
-            "type": "wrong_actor",
-            "step_id": hit["step_id"].to_numpy(),
-            "expected": hit["step_id"].map(actor).to_numpy(),
-            "observed": hit["role"].to_numpy(),
-            "source_file": hit["source_file"].to_numpy(),
-            "source_row": hit["source_row"].to_numpy(),
-            "resource": hit["resource"].to_numpy(),
-            "role": hit["role"].to_numpy(),
-            "detail": texts.wrong_actor(hit["step_id"].to_numpy(), hit["role"].to_numpy()),
-        }
+            "type": _constant("wrong_actor", hit.size),
+            "step_id": step_coded,
+            "expected": (step_coded[0], actors),
+            "observed": role_coded,
+            **where,
+            "detail": texts.wrong_actor(step_coded, role_coded),
+        },
     )
+    return part.columns()
 
 
-def _four_eyes(steps: pd.DataFrame, model: SopModel, texts: Texts) -> pd.DataFrame:
+def _four_eyes(steps: _Columns, model: SopModel, texts: Texts) -> _Columns | None:
     """Cases where one person did both steps of a four-eyes pair: one row per case and pair."""
-    people = steps[steps["resource"].notna()]
+    resource = steps.columns["resource"]
+    step = steps.columns["step_id"]
+    codes = np.asarray(resource.codes, dtype=np.int64)
+    step_codes = np.asarray(step.codes, dtype=np.int64)
+    position = {str(c): i for i, c in enumerate(step.categories)}
+    key = steps.case * (len(resource.categories) + 1) + codes
     parts = []
     for pair in model.sla.segregation_of_duties:
-        first = people[people["step_id"] == pair.first][["case", "resource"]]
-        second = people[people["step_id"] == pair.second]
-        both = second.merge(first.drop_duplicates(), on=["case", "resource"])
-        both = both.drop_duplicates("case")
-        if both.empty:
+        people = codes >= 0
+        first = np.flatnonzero(people & (step_codes == position.get(pair.first, -2)))
+        second = np.flatnonzero(people & (step_codes == position.get(pair.second, -2)))
+        both = second[np.isin(key[second], key[first])]
+        if both.size == 0:
             continue
+        # one row per case: its first such step (steps are in case order)
+        case = steps.case[both]
+        both = both[np.append(True, case[1:] != case[:-1])]
+        source_row, where = _rows_of(steps, both)
+        person = _coded(resource, both)
         parts.append(
-            pd.DataFrame(
+            _Part(
+                steps.case[both],
+                source_row,
                 {
-                    "case": both["case"].to_numpy(),
-                    "type": "segregation_of_duties",
-                    "step_id": pair.second,
-                    "expected": texts.four_eyes_expected(pair.first, pair.second),
-                    "observed": both["resource"].to_numpy(),
-                    "source_file": both["source_file"].to_numpy(),
-                    "source_row": both["source_row"].to_numpy(),
-                    "resource": both["resource"].to_numpy(),
-                    "role": both["role"].to_numpy(),
-                    "detail": texts.four_eyes(both["resource"].to_numpy(), pair.first, pair.second),
-                }
+                    "type": _constant("segregation_of_duties", both.size),
+                    "step_id": _constant(pair.second, both.size),
+                    "expected": _constant(
+                        texts.four_eyes_expected(pair.first, pair.second), both.size
+                    ),
+                    "observed": person,
+                    **where,
+                    "detail": texts.four_eyes(person, pair.first, pair.second),
+                },
             )
         )
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    joined = _parts_joined(parts)
+    return joined.columns() if joined is not None else None
 
 
-def _time_findings(
-    steps: pd.DataFrame, cases: pd.DataFrame, texts: Texts, share: float
-) -> pd.DataFrame:
+def _time_findings(steps: _Columns, cases: _Columns, texts: Texts, share: float) -> _Columns | None:
     """Step breaches, service breaches and open cases at risk."""
-    late = steps[steps["breach"].to_numpy()]
+    late = np.flatnonzero(steps.columns["breach"])
+    step = _coded(steps.columns["step_id"], late)
+    elapsed = steps.columns["elapsed_minutes"][late]
+    target = steps.columns["target_minutes"][late]
+    source_row, where = _rows_of(steps, late)
     parts = [
-        pd.DataFrame(
+        _Part(
+            steps.case[late],
+            source_row,
             {
-                "case": late["case"].to_numpy(),
-                "type": "step_sla_breach",
-                "step_id": late["step_id"].to_numpy(),
-                "expected": texts.minutes(late["target_minutes"].to_numpy()),
-                "observed": texts.minutes(late["elapsed_minutes"].to_numpy()),
-                "source_file": late["source_file"].to_numpy(),
-                "source_row": late["source_row"].to_numpy(),
-                "resource": late["resource"].to_numpy(),
-                "role": late["role"].to_numpy(),
-                "detail": texts.step_late(
-                    late["step_id"].to_numpy(),
-                    late["elapsed_minutes"].to_numpy(),
-                    late["target_minutes"].to_numpy(),
-                ),
-            }
+                "type": _constant("step_sla_breach", late.size),
+                "step_id": step,
+                "expected": texts.minutes(target),
+                "observed": texts.minutes(elapsed),
+                **where,
+                "detail": texts.step_late(step, elapsed, target),
+            },
         )
     ]
+    values = cases.columns
     for flag, kind in (("service_breach", "service_sla_breach"), ("at_risk", "open_at_risk")):
-        hit = cases[cases[flag].to_numpy()]
+        hit = np.flatnonzero(values[flag])
+        n = hit.size
         parts.append(
-            pd.DataFrame(
+            _Part(
+                cases.case[hit],
+                np.full(n, np.nan),
                 {
-                    "case": hit["case"].to_numpy(),
-                    "type": kind,
-                    "step_id": hit["current_step"].to_numpy() if kind == "open_at_risk" else None,
-                    "expected": texts.minutes(hit["service_target_minutes"].to_numpy()),
-                    "observed": texts.minutes(hit["service_elapsed_minutes"].to_numpy()),
-                    "source_file": None,
-                    "source_row": pd.array([pd.NA] * len(hit), dtype="Int64"),
-                    "resource": None,
-                    "role": None,
-                    "detail": texts.service(kind, hit, share),
-                }
+                    "type": _constant(kind, n),
+                    "step_id": (
+                        _coded(values["current_step"], hit)
+                        if kind == "open_at_risk"
+                        else _constant(None, n)
+                    ),
+                    "expected": texts.minutes(values["service_target_minutes"][hit]),
+                    "observed": texts.minutes(values["service_elapsed_minutes"][hit]),
+                    "source_file": _constant(None, n),
+                    "resource": _constant(None, n),
+                    "role": _constant(None, n),
+                    "detail": texts.service(
+                        kind, {name: value[hit] for name, value in values.items()}, share
+                    ),
+                },
             )
         )
-    return (
-        pd.concat([p for p in parts if not p.empty], ignore_index=True)
-        if any(not p.empty for p in parts)
-        else pd.DataFrame()
-    )
+    joined = _parts_joined(parts)
+    return joined.columns() if joined is not None else None
 
 
-def _count_deviations(cases: pd.DataFrame, deviations: pd.DataFrame) -> None:
+def _count_deviations(n: int, deviations: _Columns) -> dict[str, Any]:
     """Per case: deviations by type, in total, and whether it followed the SOP's steps."""
-    n = len(cases)
-    total = np.zeros(n, dtype=np.int64)
+    kinds = deviations.columns["type"]
+    order = {t: i for i, t in enumerate(DEVIATION_TYPES)}
+    rank = np.array([order[str(t)] for t in kinds.categories] + [0], dtype=np.int64)
+    width = len(DEVIATION_TYPES)
+    flat = deviations.case * width + rank[np.asarray(kinds.codes, dtype=np.int64)]
+    counts = np.bincount(flat, minlength=n * width)[: n * width].reshape(n, width)
+    columns: dict[str, Any] = {}
     flow = np.zeros(n, dtype=np.int64)
-    kinds = deviations["type"].to_numpy(dtype=object) if len(deviations) else np.array([])
-    where = deviations["case"].to_numpy(dtype=np.int64) if len(deviations) else np.array([], int)
-    for kind in DEVIATION_TYPES:
-        counts = np.bincount(where[kinds == kind], minlength=n)[:n].astype(np.int64)
-        cases[f"n_{kind}"] = counts
-        total += counts
+    for i, kind in enumerate(DEVIATION_TYPES):
+        columns[f"n_{kind}"] = counts[:, i].astype(np.int64)
         if kind not in SLA_TYPES:
-            flow += counts
-    cases["deviations"] = total
-    cases["conformant"] = flow == 0
+            flow += columns[f"n_{kind}"]
+    columns["deviations"] = counts.sum(axis=1).astype(np.int64)
+    columns["conformant"] = flow == 0
+    return columns

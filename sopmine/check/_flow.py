@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -404,23 +405,37 @@ def _wrong_order(
 
 
 def reference_path(
-    verdict: VariantVerdict | None, still_open: bool, model: SopModel
+    verdict: VariantVerdict | None,
+    still_open: bool,
+    model: SopModel,
+    quickest: Mapping[str, tuple[str, ...]] | None = None,
 ) -> tuple[str, ...]:
-    """The SOP path a variant is measured on: its aligned path, continued when still open."""
+    """The SOP path a variant is measured on: its aligned path, continued when still open.
+
+    ``quickest`` is :func:`~sopmine.sop.flow.quickest_completions` of the model, when known.
+    """
     path = verdict.path if verdict is not None else ()
     if not still_open:
         return path
+    after = quickest_completions(model) if quickest is None else quickest
     if not path:
-        return (model.start, *quickest_completions(model)[model.start])
-    return (*path, *quickest_completions(model)[path[-1]])
+        return (model.start, *after[model.start])
+    return (*path, *after[path[-1]])
 
 
-def service_target(path: tuple[str, ...], model: SopModel) -> float:
-    """The service target on ``path``: NaN without the clock-start step (the clock never ran)."""
+def service_target(
+    path: tuple[str, ...], model: SopModel, targets: Mapping[str, float] | None = None
+) -> float:
+    """The service target on ``path``: NaN without the clock-start step (the clock never ran).
+
+    ``targets`` are the steps' targets in working minutes, when known.
+    """
     starts = [i for i, step_id in enumerate(path) if step_id == model.sla.clock_start]
     if not starts:
         return float("nan")
     if model.sla.service_target is not None:
         per_day = model.calendar.minutes_per_day
         return model.sla.service_target.working_minutes(minutes_per_day=per_day)
-    return float(sum(model.target_minutes(s) for s in path[starts[-1] + 1 :]))
+    if targets is None:
+        return float(sum(model.target_minutes(s) for s in path[starts[-1] + 1 :]))
+    return float(sum(targets[s] for s in path[starts[-1] + 1 :]))

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -24,7 +25,10 @@ from sopmine.errors import SopmineError
 from sopmine.sop import SopModel
 from sopmine.sop.labels import normalize_label
 
-__all__ = ["Prepared", "prepare"]
+__all__ = ["KINDS", "Events", "Prepared", "prepare"]
+
+_Ints = npt.NDArray[np.int64]
+_Instants = npt.NDArray[np.datetime64]
 
 _PM4PY_NAMES = {
     "case:concept:name": "case_id",
@@ -34,27 +38,82 @@ _PM4PY_NAMES = {
     "org:resource": "resource",
     "org:role": "role",
 }
-_KINDS = ("step", "start", "open", "clock_stop", "clock_resume", "clock_reset", "clock_restart")
+KINDS = ("step", "start", "open", "clock_stop", "clock_resume", "clock_reset", "clock_restart")
 _TEXT = ("activity", "role", "resource", "source_file")
+_STEP, _START, _OPEN, _FIRST_CLOCK = 0, 1, 2, 3  # positions in KINDS
+
+
+@dataclass(frozen=True)
+class Events:
+    """Events as columns: one numpy array or categorical per field, all of the same length.
+
+    ``case`` is an integer code into the check's case ids; ``kind`` an index into the event
+    kinds (``step``, ``start``, ``open``, then the clock events); ``at`` and ``start`` are UTC
+    instants as ``datetime64[us]`` without a zone (NaT: none); ``step`` the index of the step
+    in ``model.steps`` (-1: unmapped, clock event); texts are categoricals; ``source_row`` is
+    a nullable integer array.
+    """
+
+    case: _Ints
+    kind: npt.NDArray[np.int8]
+    at: _Instants
+    start: _Instants
+    step: _Ints
+    activity: pd.Categorical
+    role: pd.Categorical
+    resource: pd.Categorical
+    source_file: pd.Categorical
+    source_row: pd.arrays.IntegerArray
+
+    def __len__(self) -> int:
+        return int(self.case.size)
+
+    def take(self, rows: npt.NDArray[np.int64] | npt.NDArray[np.bool_]) -> Events:
+        """The events at ``rows`` (positions, or a mask), in that order."""
+        return Events(
+            case=self.case[rows],
+            kind=self.kind[rows],
+            at=self.at[rows],
+            start=self.start[rows],
+            step=self.step[rows],
+            activity=self.activity[rows],
+            role=self.role[rows],
+            resource=self.resource[rows],
+            source_file=self.source_file[rows],
+            source_row=self.source_row[rows],
+        )
+
+    def first_of_case(self) -> Events:
+        """The first event of each case (events are in case order)."""
+        if not len(self):
+            return self
+        first = np.ones(self.case.size, dtype=np.bool_)
+        first[1:] = self.case[1:] != self.case[:-1]
+        return self.take(first)
 
 
 @dataclass(frozen=True)
 class Prepared:
     """The events of one check, in order: by case, then completion time, then input order.
 
-    ``frame`` holds every event; ``case`` is an integer code into ``case_ids``; ``step`` is
-    the index of the step in ``model.steps`` (-1: unmapped, clock event); texts are
-    categoricals; instants are UTC. ``done``, ``open_rows`` and ``clock`` are its completed
-    events (kind ``step``), its work in progress, and its SLA clock events.
+    ``events`` holds every event; ``case`` is an integer code into ``case_ids``; ``done``,
+    ``open_rows`` and ``clock`` are its completed events (kind ``step``), its work in progress
+    (``open``, or a ``start`` without its completion), and its SLA clock events.
+    ``step_ids`` are the model's step ids, in model order.
     """
 
     model: SopModel
     as_of: pd.Timestamp
     case_ids: npt.NDArray[np.object_]
-    frame: pd.DataFrame
-    done: pd.DataFrame
-    open_rows: pd.DataFrame
-    clock: pd.DataFrame
+    events: Events
+    done: Events
+    open_rows: Events
+    clock: Events
+    step_ids: pd.Index
+
+    def step_id(self, step: _Ints) -> pd.Categorical:
+        """Step indexes (-1: none) as a categorical of step ids."""
+        return pd.Categorical.from_codes(np.where(step >= 0, step, -1), categories=self.step_ids)
 
 
 def prepare(
@@ -65,18 +124,23 @@ def prepare(
     roster: Mapping[str, str] | pd.Series | None = None,
 ) -> Prepared:
     """Check ``events`` has what a check needs, and order and encode it (see the module doc)."""
-    events = _canonical(events, model)
-    n = len(events)
-    codes, labels = pd.factorize(events["case_id"], sort=True)
-    wrong = sorted({str(k) for k in pd.unique(events["kind"])} - set(_KINDS))[:5]
-    if wrong:
-        raise SopmineError(
-            f"unknown event kind(s) {', '.join(map(repr, wrong))} in the 'kind' column; "
-            f"use one of {', '.join(_KINDS)}"
-        )
-    kind = pd.Categorical(events["kind"], categories=_KINDS)
+    columns = _canonical(events, model)
+    case_id = cast("pd.Series", columns["case_id"])  # the required columns are there
+    n = len(case_id)
+    codes, labels = _case_codes(case_id)
+    kinds = columns["kind"]
+    if kinds is None:
+        kind = np.zeros(n, dtype=np.int8)
+    else:
+        wrong = sorted({str(k) for k in pd.unique(kinds)} - set(KINDS))[:5]
+        if wrong:
+            raise SopmineError(
+                f"unknown event kind(s) {', '.join(map(repr, wrong))} in the 'kind' column; "
+                f"use one of {', '.join(KINDS)}"
+            )
+        kind = pd.Categorical(kinds, categories=KINDS).codes.astype(np.int8)
     index = {s.id: i for i, s in enumerate(model.steps)}
-    step_id = pd.Categorical(events["step_id"])
+    step_id = pd.Categorical(cast("pd.Series", columns["step_id"]))
     unknown = set(step_id.categories) - set(index)
     if unknown:
         raise SopmineError(
@@ -85,47 +149,55 @@ def prepare(
         )
     step_lookup = np.array([index[c] for c in step_id.categories] + [-1], dtype=np.int64)
     step = step_lookup[step_id.codes]  # code -1 (NA) picks the trailing -1
-    role = events["role"]
+    role = columns["role"]
     if roster is not None:
         people = pd.Series(roster, dtype="object")
-        role = role.where(role.notna(), events["resource"].map(people))
-    frame = pd.DataFrame(
-        {
-            "case": codes.astype(np.int64),
-            "kind": kind,
-            "timestamp": _utc(events["timestamp"]),
-            "start_timestamp": _utc(events["start_timestamp"]),
-            "step": step,
-            "step_id": pd.Categorical.from_codes(
-                np.where(step >= 0, step, -1), categories=pd.Index([s.id for s in model.steps])
-            ),
-            "activity": pd.Categorical(events["activity"]),
-            "role": pd.Categorical(role),
-            "resource": pd.Categorical(events["resource"]),
-            "source_file": pd.Categorical(events["source_file"]),
-            "source_row": events["source_row"].astype("Int64").array,
-        }
+        resource = columns["resource"]
+        if role is None:
+            role = pd.Series([None] * n, index=events.index, dtype="object")
+        if resource is None:
+            resource = pd.Series([None] * n, index=events.index, dtype="object")
+        role = role.where(role.notna(), resource.map(people))
+    source_row = columns["source_row"]
+    table = Events(
+        case=codes,
+        kind=kind,
+        at=_utc(columns["timestamp"]),
+        start=_utc(columns["start_timestamp"], n),
+        step=step,
+        activity=_categorical(columns["activity"], n),
+        role=_categorical(role, n),
+        resource=_categorical(columns["resource"], n),
+        source_file=_categorical(columns["source_file"], n),
+        source_row=cast(
+            "pd.arrays.IntegerArray",
+            pd.array(np.arange(1, n + 1), dtype="Int64")
+            if source_row is None
+            else source_row.astype("Int64").array,
+        ),
     )
-    frame = _in_order(frame, n)
-    frame = _pair_starts(frame)
-    stamp = _as_of(as_of, frame, model)
-    kinds = frame["kind"].to_numpy(dtype=object)
-    done = frame[kinds == "step"]
-    open_rows = frame[(kinds == "open") | (kinds == "start")]
-    clock = frame[np.char.startswith(kinds.astype(str), "clock_")]
+    table = _in_order(table)
+    table = _pair_starts(table)
+    stamp = _as_of(as_of, table, model)
+    kind = table.kind
+    is_done = kind == _STEP
+    done = table if is_done.all() else table.take(is_done)
+    open_rows = table.take((kind == _OPEN) | (kind == _START))
+    clock = table.take(kind >= _FIRST_CLOCK)
     return Prepared(
         model=model,
         as_of=stamp,
         case_ids=np.asarray(labels, dtype=object),
-        frame=frame,
+        events=table,
         done=done,
         open_rows=open_rows,
         clock=clock,
+        step_ids=pd.Index([s.id for s in model.steps]),
     )
 
 
-def _canonical(events: pd.DataFrame, model: SopModel) -> pd.DataFrame:
-    """The columns a check reads, with defaults for the optional ones."""
+def _canonical(events: pd.DataFrame, model: SopModel) -> dict[str, pd.Series | None]:
+    """The columns a check reads (None: absent, its default applies)."""
     if not isinstance(events, pd.DataFrame):
         raise SopmineError(f"check needs a pandas DataFrame of events, got {type(events).__name__}")
     renames = {k: v for k, v in _PM4PY_NAMES.items() if k in events and v not in events}
@@ -146,25 +218,49 @@ def _canonical(events: pd.DataFrame, model: SopModel) -> pd.DataFrame:
                 f"{model.id!r}; pass the events of one SOP, e.g. "
                 f"events[events['sop_id'] == {model.id!r}]"
             )
-    n = len(frame)
-    empty = pd.Series([None] * n, index=frame.index, dtype="object")
-    out = pd.DataFrame(index=frame.index)
-    out["case_id"] = frame["case_id"].astype("str")
     if frame["case_id"].isna().any():
         raise SopmineError(
             "some events have no case_id; drop them or load the export with read_log"
         )
-    out["activity"] = frame["activity"]
-    out["kind"] = frame.get("kind", "step")
-    out["timestamp"] = frame["timestamp"]
-    for column in ("start_timestamp", "role", "resource", "source_file"):
-        out[column] = frame.get(column, empty)
-    out["source_row"] = frame["source_row"] if "source_row" in frame else np.arange(1, n + 1)
+    out: dict[str, pd.Series | None] = {
+        c: frame.get(c, None)
+        for c in ("case_id", "activity", "kind", "timestamp", "start_timestamp", *_TEXT[1:],
+                  "source_row")
+    }  # fmt: skip
     if "step_id" in frame:
         out["step_id"] = frame["step_id"]
     else:
         out["step_id"] = _map_activities(frame["activity"], model)
     return out
+
+
+def _case_codes(case_id: pd.Series) -> tuple[_Ints, pd.Index]:
+    """Case ids as text, coded in sorted order: codes per event, and the sorted ids.
+
+    A categorical column is coded through its categories (each converted once); the result is
+    that of ``pd.factorize(case_id.astype("str"), sort=True)``.
+    """
+    if isinstance(case_id.dtype, pd.CategoricalDtype):
+        cat = case_id.array
+        names = pd.Index(cat.categories).astype("str")
+        codes = np.asarray(cat.codes)
+        used = np.zeros(len(names), dtype=np.bool_)
+        used[codes] = True
+        sub_codes, labels = pd.factorize(names[used], sort=True)
+        lookup = np.full(len(names), -1, dtype=np.int64)
+        lookup[used] = sub_codes
+        return lookup[codes], pd.Index(labels)
+    codes, labels = pd.factorize(case_id.astype("str"), sort=True)
+    return np.asarray(codes, dtype=np.int64), pd.Index(labels)
+
+
+def _categorical(values: pd.Series | None, n: int) -> pd.Categorical:
+    """A text column as a categorical (an absent one: all missing, no categories)."""
+    if values is None:
+        return pd.Categorical.from_codes(
+            np.full(n, -1, dtype=np.int8), categories=pd.Index([], dtype="object")
+        )
+    return pd.Categorical(values)
 
 
 def _map_activities(activity: pd.Series, model: SopModel) -> pd.Series:
@@ -180,8 +276,10 @@ def _map_activities(activity: pd.Series, model: SopModel) -> pd.Series:
     return pd.Series(lookup[labels.codes], index=activity.index, dtype="object")
 
 
-def _utc(instants: pd.Series) -> pd.Series:
-    """Instants as UTC datetimes (microseconds); naive values are taken as UTC."""
+def _utc(instants: pd.Series | None, n: int = 0) -> _Instants:
+    """Instants as UTC ``datetime64[us]`` without a zone; naive values are taken as UTC."""
+    if instants is None:
+        return np.full(n, np.datetime64("NaT", "us"))
     values = pd.Series(pd.to_datetime(instants.reset_index(drop=True), utc=False))
     if not isinstance(values.dtype, pd.DatetimeTZDtype):
         values = (
@@ -189,71 +287,75 @@ def _utc(instants: pd.Series) -> pd.Series:
             if pd.api.types.is_datetime64_dtype(values)
             else (pd.to_datetime(values, utc=True))
         )
-    return values.dt.tz_convert("UTC").dt.as_unit("us")
+    index = pd.DatetimeIndex(values).tz_convert("UTC").as_unit("us")
+    return index.tz_convert(None).to_numpy()
 
 
-def _in_order(frame: pd.DataFrame, n: int) -> pd.DataFrame:
+def _in_order(table: Events) -> Events:
     """Sorted by case, completion (open work last) and input order; untouched if already so."""
-    case = frame["case"].to_numpy()
-    stamp = frame["timestamp"].to_numpy(dtype="datetime64[us]").astype(np.int64)
-    stamp = np.where(frame["timestamp"].isna().to_numpy(), np.iinfo(np.int64).max, stamp)
+    case = table.case
+    n = case.size
+    stamp = table.at.view(np.int64)
+    stamp = np.where(np.isnat(table.at), np.iinfo(np.int64).max, stamp)
     if n > 1:
         same = case[1:] == case[:-1]
-        if (np.diff(case) >= 0).all() and (stamp[1:][same] >= stamp[:-1][same]).all():
-            return frame.reset_index(drop=True)
+        if (case[1:] >= case[:-1]).all() and (stamp[1:][same] >= stamp[:-1][same]).all():
+            return table
+    elif n <= 1:
+        return table
     order = np.lexsort((np.arange(n), stamp, case))
-    return frame.take(order).reset_index(drop=True)
+    return table.take(order)
 
 
-def _pair_starts(frame: pd.DataFrame) -> pd.DataFrame:
+def _pair_starts(table: Events) -> Events:
     """Give completions the time of their separate start event (XES lifecycle start/complete).
 
     A start pairs with the first completion of the same activity in the case at or after it;
     a start without one is work in progress and stays (as kind ``start``).
     """
-    kinds = frame["kind"].to_numpy(dtype=object)
-    starts = frame[kinds == "start"]
-    if starts.empty:
-        return frame
-    completes = frame[kinds == "step"]
+    start_rows = np.flatnonzero(table.kind == _START)
+    if start_rows.size == 0:
+        return table
+    done_rows = np.flatnonzero(table.kind == _STEP)
+    activity = np.asarray(table.activity, dtype=object)
     left = pd.DataFrame(
         {
-            "case": starts["case"].to_numpy(),
-            "activity": starts["activity"].astype(object).to_numpy(),
-            "at": starts["timestamp"].to_numpy(),
-            "start_row": starts.index.to_numpy(),
+            "case": table.case[start_rows],
+            "activity": activity[start_rows],
+            "at": table.at[start_rows],
+            "start_row": start_rows,
         }
     ).sort_values("at", kind="stable")
     right = pd.DataFrame(
         {
-            "case": completes["case"].to_numpy(),
-            "activity": completes["activity"].astype(object).to_numpy(),
-            "at": completes["timestamp"].to_numpy(),
-            "row": completes.index.to_numpy(),
+            "case": table.case[done_rows],
+            "activity": activity[done_rows],
+            "at": table.at[done_rows],
+            "row": done_rows,
         }
     ).sort_values("at", kind="stable")
     paired = pd.merge_asof(left, right, on="at", by=["case", "activity"], direction="forward")
     paired = paired[paired["row"].notna()].drop_duplicates("row", keep="last")
     rows = paired["row"].to_numpy(dtype=np.int64)
-    out = frame.copy()
-    fill = out.loc[rows, "start_timestamp"].isna().to_numpy()
-    out.loc[rows[fill], "start_timestamp"] = starts.loc[
-        paired["start_row"].to_numpy(dtype=np.int64)[fill], "timestamp"
-    ].to_numpy()
     used = paired["start_row"].to_numpy(dtype=np.int64)
-    kept: pd.DataFrame = out.drop(index=pd.Index(used)).reset_index(drop=True)
-    return kept
+    start = table.start.copy()
+    fill = np.isnat(start[rows])
+    start[rows[fill]] = table.at[used[fill]]
+    kept = np.ones(table.case.size, dtype=np.bool_)
+    kept[used] = False
+    return replace(table, start=start).take(kept)
 
 
 def _as_of(
-    as_of: dt.datetime | pd.Timestamp | str | None, frame: pd.DataFrame, model: SopModel
+    as_of: dt.datetime | pd.Timestamp | str | None, table: Events, model: SopModel
 ) -> pd.Timestamp:
     """The as-of instant in UTC: as given (naive = office time), else the latest instant seen."""
     if as_of is None:
-        latest = pd.concat([frame["timestamp"], frame["start_timestamp"]]).max()
-        if pd.isna(latest):
+        known = [v[~np.isnat(v)] for v in (table.at, table.start)]
+        latest = [v.max() for v in known if v.size]
+        if not latest:
             return pd.Timestamp.now(tz="UTC").floor("s")
-        return pd.Timestamp(latest)
+        return pd.Timestamp(max(latest)).tz_localize("UTC")
     try:
         stamp = pd.Timestamp(as_of)
     except (ValueError, TypeError) as exc:

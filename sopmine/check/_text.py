@@ -6,7 +6,8 @@ as the SOP states its Waktu: "1.230 menit kerja (2,6 hari kerja)", "45 menit ker
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, cast
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -19,7 +20,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Texts"]
 
-_Objects = npt.NDArray[np.object_]
+_Floats = npt.NDArray[np.float64]
+_Coded = tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]
 
 _FLOW = {
     "id": {
@@ -95,15 +97,18 @@ class Texts:
             expected=finding.expected,
         )
 
-    def minutes(self, values: npt.NDArray[np.float64]) -> _Objects:
-        """Working minutes as words (whole minutes), with working days; None for NaN.
+    def minutes(self, values: _Floats) -> _Coded:
+        """Working minutes as words (whole minutes), with working days; code -1 for NaN.
 
         Each distinct whole number of minutes is formatted once.
         """
         rounded = np.round(np.asarray(values, dtype=np.float64))
         unique, inverse = np.unique(rounded, return_inverse=True)
-        texts = np.array([self._minutes(v) for v in unique.tolist()] + [None], dtype=object)
-        return texts[inverse.ravel()] if rounded.size else np.array([], dtype=object)
+        texts = [self._minutes(v) for v in unique.tolist()]
+        labels = np.array([*texts, None], dtype=object)[:-1]
+        missing = np.array([t is None for t in texts] + [True], dtype=np.bool_)
+        codes = inverse.ravel().astype(np.int64)
+        return np.where(missing[codes], -1, codes), labels
 
     def _minutes(self, value: float) -> str | None:
         if value != value:  # NaN
@@ -116,16 +121,16 @@ class Texts:
         days = days.replace(".", ",") if self._lang == "id" else days
         return self._other["days"].format(minutes=whole, days=days)
 
-    def wrong_actor(self, steps: _Objects, roles: _Objects) -> _Objects:
-        """One sentence per wrong-actor finding."""
+    def wrong_actor(self, steps: _Coded, roles: _Coded) -> _Coded:
+        """One sentence per wrong-actor finding (steps and roles coded as their columns)."""
         template = self._other["wrong_actor"]
-        return np.array(
-            [
-                template.format(step=self.step(s), role=r, actor=self._actors[s])
-                for s, r in zip(steps.tolist(), roles.tolist(), strict=True)
-            ],
-            dtype=object,
-        )
+
+        def sentence(step: object, role: object) -> str:
+            return template.format(
+                step=self.step(str(step)), role=role, actor=self._actors[str(step)]
+            )
+
+        return _each_distinct(sentence, steps, roles)
 
     def four_eyes_expected(self, first: str, second: str) -> str:
         """What a four-eyes pair requires, in words."""
@@ -133,63 +138,92 @@ class Texts:
             first=self.step(first), second=self.step(second)
         )
 
-    def four_eyes(self, people: _Objects, first: str, second: str) -> _Objects:
+    def four_eyes(self, people: _Coded, first: str, second: str) -> _Coded:
         """One sentence per four-eyes breach."""
         template = self._other["four_eyes"]
         a, b = self.step(first), self.step(second)
-        return np.array(
-            [template.format(person=p, first=a, second=b) for p in people.tolist()], dtype=object
-        )
+        return _each_distinct(lambda p: template.format(person=p, first=a, second=b), people)
 
-    def step_late(
-        self,
-        steps: _Objects,
-        elapsed: npt.NDArray[np.float64],
-        target: npt.NDArray[np.float64],
-    ) -> _Objects:
+    def step_late(self, steps: _Coded, elapsed: _Floats, target: _Floats) -> _Coded:
         """One sentence per late step; each distinct sentence is formatted once."""
         template = self._other["step_late"]
-        keys = pd.MultiIndex.from_arrays(
-            [pd.Series(steps, dtype=object), np.round(elapsed), np.round(target)]
+        return _each_distinct(
+            lambda s, e, t: template.format(step=self.step(s), elapsed=e, target=t),
+            steps,
+            self.minutes(elapsed),
+            self.minutes(target),
         )
-        codes, found = keys.factorize()
-        unique = cast("pd.MultiIndex", found)
-        if len(unique) == 0:
-            return np.array([], dtype=object)
-        u_steps, u_elapsed, u_target = (unique.get_level_values(i) for i in range(3))
-        spent = self.minutes(np.asarray(u_elapsed, dtype=np.float64))
-        allowed = self.minutes(np.asarray(u_target, dtype=np.float64))
-        texts = np.array(
-            [
-                template.format(step=self.step(s), elapsed=e, target=t)
-                for s, e, t in zip(u_steps.tolist(), spent.tolist(), allowed.tolist(), strict=True)
-            ],
-            dtype=object,
-        )
-        return np.asarray(texts[codes], dtype=object)
 
-    def service(self, kind: str, cases: pd.DataFrame, share: float) -> _Objects:
-        """One sentence per service breach or open case at risk.
+    def service(self, kind: str, cases: Mapping[str, Any], share: float) -> _Coded:
+        """One sentence per service breach or open case at risk (``cases``: case columns).
 
         An open case at risk by its current step's target (not its service target) is told
         by that step.
         """
         template = self._other[kind]
-        elapsed = cases["service_elapsed_minutes"].to_numpy(dtype=np.float64)
-        target = cases["service_target_minutes"].to_numpy(dtype=np.float64)
-        spent, allowed = self.minutes(elapsed), self.minutes(target)
-        left = self.minutes(np.abs(cases["remaining_minutes"].to_numpy(dtype=np.float64)))
-        out = [
-            template.format(elapsed=e, target=t, remaining=r)
-            for e, t, r in zip(spent.tolist(), allowed.tolist(), left.tolist(), strict=True)
-        ]
-        if kind == "open_at_risk":
-            by_step = ~(elapsed >= share * target)
-            step_spent = self.minutes(cases["step_elapsed_minutes"].to_numpy(dtype=np.float64))
-            step_allowed = self.minutes(cases["step_target_minutes"].to_numpy(dtype=np.float64))
-            steps = cases["current_step"].to_numpy(dtype=object)
-            for i in np.flatnonzero(by_step).tolist():
-                out[i] = self._other["step_at_risk"].format(
-                    step=self.step(steps[i]), elapsed=step_spent[i], target=step_allowed[i]
-                )
-        return np.array(out, dtype=object)
+        elapsed = np.asarray(cases["service_elapsed_minutes"], dtype=np.float64)
+        target = np.asarray(cases["service_target_minutes"], dtype=np.float64)
+        left = np.abs(np.asarray(cases["remaining_minutes"], dtype=np.float64))
+        codes, labels = _each_distinct(
+            lambda e, t, r: template.format(elapsed=e, target=t, remaining=r),
+            self.minutes(elapsed),
+            self.minutes(target),
+            self.minutes(left),
+        )
+        if kind != "open_at_risk":
+            return codes, labels
+        by_step = ~(elapsed >= share * target)
+        if not by_step.any():
+            return codes, labels
+        step = cast("pd.Categorical", cases["current_step"])[by_step]
+        step_codes = np.asarray(step.codes, dtype=np.int64)
+        step_labels = np.array([*step.categories.tolist(), np.nan], dtype=object)
+        spent = self.minutes(np.asarray(cases["step_elapsed_minutes"], np.float64)[by_step])
+        allowed = self.minutes(np.asarray(cases["step_target_minutes"], np.float64)[by_step])
+        template = self._other["step_at_risk"]
+        at_step, step_texts = _each_distinct(
+            lambda s, e, t: template.format(step=self.step(s), elapsed=e, target=t),
+            (
+                np.where(step_codes >= 0, step_codes, len(step_labels) - 1).astype(np.int64),
+                step_labels,
+            ),
+            spent,
+            allowed,
+        )
+        codes = codes.copy()
+        codes[by_step] = at_step + len(labels)
+        return codes, np.concatenate([labels, step_texts])
+
+
+def _each_distinct(make: Callable[..., str], *columns: _Coded) -> _Coded:
+    """``make`` of each row's values (None where a code is -1), called once per distinct row.
+
+    Returns codes into the sentences made.
+    """
+    n = columns[0][0].size
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.array([], dtype=object)
+    key = np.zeros(n, dtype=np.int64)
+    radix = 1
+    for codes, labels in columns:
+        width = len(labels) + 1
+        radix *= width
+        if radix >= 2**62:  # too many combinations for one integer key: rows as tuples
+            return _each_distinct_rows(make, *columns)
+        key = key * width + (codes + 1)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    texts = [make(*_values(columns, row)) for row in first.tolist()]
+    return inverse.ravel().astype(np.int64), np.array([*texts, None], dtype=object)[:-1]
+
+
+def _each_distinct_rows(make: Callable[..., str], *columns: _Coded) -> _Coded:
+    """As :func:`_each_distinct`, for very many combinations (rows compared as a whole)."""
+    grid = np.stack([codes for codes, _ in columns], axis=1)
+    _, first, inverse = np.unique(grid, axis=0, return_index=True, return_inverse=True)
+    texts = [make(*_values(columns, row)) for row in first.tolist()]
+    return inverse.ravel().astype(np.int64), np.array([*texts, None], dtype=object)[:-1]
+
+
+def _values(columns: tuple[_Coded, ...], row: int) -> list[object]:
+    """The values of one row (None where its code is -1)."""
+    return [labels[codes[row]] if codes[row] >= 0 else None for codes, labels in columns]
