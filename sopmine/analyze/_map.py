@@ -111,36 +111,50 @@ def _one_model(verdicts: Verdicts, sop_id: str | None) -> SopModel:
 
 
 def _pairs(steps: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
-    """Each completion with the step completed before it in its case (START for the first)."""
-    case = steps["case_id"].astype(str).to_numpy()
+    """Each completion with the step completed before it in its case (START for the first),
+    and each finished case's last step with END; worked on integer codes, not strings."""
+    case_ids = steps["case_id"].astype("category")
+    case = case_ids.cat.codes.to_numpy()
+    step_ids = steps["step_id"].astype("category")
+    labels = [*map(str, step_ids.cat.categories), START, END]
+    start_code, end_code = len(labels) - 2, len(labels) - 1
     done = pd.DatetimeIndex(steps["completed_at"]).asi8
     order = np.lexsort((np.arange(len(steps)), done, case))
-    case, step = case[order], steps["step_id"].astype(str).to_numpy()[order]
+    case, step = case[order], step_ids.cat.codes.to_numpy()[order]
     first = np.ones(len(case), dtype=bool)
     first[1:] = case[1:] != case[:-1]
-    source = np.where(first, START, np.roll(step, 1))
-    last = np.ones(len(case), dtype=bool)
-    last[:-1] = case[1:] != case[:-1]
-    finished = set(cases.loc[cases["status"].isin(_FINISHED), "case_id"].astype(str))
-    ending = last & np.fromiter((c in finished for c in case), dtype=bool, count=len(case))
+    source = np.where(first, start_code, np.roll(step, 1))
+    last = np.roll(first, -1)
+    ids = cases.loc[cases["status"].isin(_FINISHED), "case_id"].astype(object)
+    known = pd.Categorical(ids, categories=case_ids.cat.categories).codes
+    finished = np.zeros(len(case_ids.cat.categories), dtype=bool)
+    finished[known[known >= 0]] = True
+    ending = last & finished[case] if len(case) else last
     elapsed = steps["elapsed_minutes"].to_numpy(dtype=float)[order]
-    pairs = pd.DataFrame({"source": source, "target": step, "case_id": case, "elapsed": elapsed})
-    ends = pd.DataFrame(
-        {"source": step[ending], "target": END, "case_id": case[ending], "elapsed": np.nan}
+    codes = pd.Index(labels)
+    return pd.DataFrame(
+        {
+            "source": pd.Categorical.from_codes(np.r_[source, step[ending]], categories=codes),
+            "target": pd.Categorical.from_codes(
+                np.r_[step, np.full(int(ending.sum()), end_code)], categories=codes
+            ),
+            "case": np.r_[case, case[ending]],
+            "elapsed": np.r_[elapsed, np.full(int(ending.sum()), np.nan)],
+        }
     )
-    return pd.concat([pairs, ends], ignore_index=True)
 
 
 def _edges(model: SopModel, pairs: pd.DataFrame, steps: pd.DataFrame) -> pd.DataFrame:
-    grouped = pairs.groupby(["source", "target"], sort=False)
+    grouped = pairs.groupby(["source", "target"], sort=False, observed=True)
     edges = pd.DataFrame(
         {
             "frequency": grouped.size(),
-            "cases": grouped["case_id"].nunique(),
+            "cases": grouped["case"].nunique(),
             "elapsed_median_minutes": grouped["elapsed"].median(),
             "elapsed_p90_minutes": grouped["elapsed"].quantile(0.9),
         }
     ).reset_index()
+    edges[["source", "target"]] = edges[["source", "target"]].astype(str)
     _agree_with_pm4py(edges, steps)
     sop = _sop_edges(model)
     edges = edges.merge(sop, on=["source", "target"], how="outer")
@@ -181,7 +195,7 @@ def _sop_edges(model: SopModel) -> pd.DataFrame:
 
 
 def _nodes(model: SopModel, steps: pd.DataFrame) -> pd.DataFrame:
-    grouped = steps.assign(step_id=steps["step_id"].astype(str)).groupby("step_id")
+    grouped = steps.groupby(steps["step_id"].astype("category"), observed=True)
     timed = grouped["elapsed_minutes"].count()
     stats = pd.DataFrame(
         {
@@ -191,6 +205,7 @@ def _nodes(model: SopModel, steps: pd.DataFrame) -> pd.DataFrame:
             "breach_pct": 100.0 * grouped["breach"].sum() / timed.where(timed > 0),
         }
     )
+    stats.index = stats.index.astype(str)
     layers = sop_layers(model)
     rows = pd.DataFrame(
         {

@@ -75,11 +75,16 @@ def compare_roles(
     verdicts = as_verdicts(source)
     family_of = _families(verdicts, families or {})
     steps = verdicts.steps
-    keys = list(zip(steps["sop_id"].astype(str), steps["step_id"].astype(str), strict=True))
+    group = steps.groupby(["sop_id", "step_id"], observed=True, sort=False)
+    keys = [(str(a), str(b)) for a, b in group.size().index]
+    names = sorted({family_of.get(k, "") for k in keys})
+    per_group = np.array([names.index(family_of.get(k, "")) for k in keys] + [-1])
     frame = pd.DataFrame(
         {
-            "sop_id": steps["sop_id"].astype(str).to_numpy(),
-            "family": [family_of.get(k, "") for k in keys],
+            "sop_id": steps["sop_id"].astype("category"),
+            "family": pd.Categorical.from_codes(
+                per_group[group.ngroup().to_numpy()], categories=pd.Index(names)
+            ),
             "case_id": steps["case_id"].to_numpy(),
             "elapsed": steps["elapsed_minutes"].to_numpy(dtype=float),
             "breach": steps["breach"].to_numpy(dtype=bool),
@@ -88,7 +93,7 @@ def compare_roles(
             ),
         }
     )
-    grouped = frame.groupby(["family", "sop_id"], sort=True)
+    grouped = frame.groupby(["family", "sop_id"], sort=True, observed=True)
     out = pd.DataFrame(
         {
             "volume": grouped.size(),
@@ -99,6 +104,7 @@ def compare_roles(
             "over": grouped["over"].sum(),
         }
     ).reset_index()
+    out[["family", "sop_id"]] = out[["family", "sop_id"]].astype(str)
     return _finish_roles(out, verdicts, family_of)
 
 

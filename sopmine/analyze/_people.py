@@ -64,6 +64,7 @@ def summarize_workload(
             "over_target_minutes": grouped["over"].sum(),
         }
     ).reset_index()
+    out[keys] = out[keys].astype(str)
     out = _rates(out, verdicts)
     out["share_pct"] = (
         100.0 * out["steps_done"] / out.groupby("sop_id")["steps_done"].transform("sum")
@@ -83,14 +84,23 @@ def count_handovers(source: Source) -> pd.DataFrame:
     handover), over_target_minutes. Most frequent first.
     """
     verdicts = as_verdicts(source)
-    frame = _step_frame(verdicts).sort_values(["sop_id", "case_id", "completed_at"], kind="stable")
-    role = frame["role"].astype(str).to_numpy()
-    key = (frame["sop_id"].astype(str) + "\x00" + frame["case_id"].astype(str)).to_numpy()
+    frame = _step_frame(verdicts)
+    sop = frame["sop_id"].astype("category").cat.codes.to_numpy()
+    case = frame["case_id"].astype("category").cat.codes.to_numpy()
+    done = pd.DatetimeIndex(frame["completed_at"]).asi8
+    order = np.lexsort((np.arange(len(frame)), done, case, sop))
+    frame = frame.iloc[order]
+    roles = frame["role"].astype("category")
+    role = roles.cat.codes.to_numpy()
     previous = np.roll(role, 1)
     same_case = np.zeros(len(frame), dtype=bool)
-    same_case[1:] = key[1:] == key[:-1]
-    moved = same_case & (previous != role) & frame["role"].notna().to_numpy()
-    pairs = frame[moved].assign(from_role=previous[moved], to_role=role[moved])
+    same_case[1:] = (case[order][1:] == case[order][:-1]) & (sop[order][1:] == sop[order][:-1])
+    moved = same_case & (previous != role) & (role >= 0) & (previous >= 0)
+    names = roles.cat.categories
+    pairs = frame[moved].assign(
+        from_role=pd.Categorical.from_codes(previous[moved], categories=names),
+        to_role=pd.Categorical.from_codes(role[moved], categories=names),
+    )
     grouped = pairs.groupby(["sop_id", "from_role", "to_role"], observed=True, sort=False)
     out = pd.DataFrame(
         {
@@ -100,6 +110,8 @@ def count_handovers(source: Source) -> pd.DataFrame:
             "over_target_minutes": grouped["over"].sum(),
         }
     ).reset_index()
+    columns = ["sop_id", "from_role", "to_role"]
+    out[columns] = out[columns].astype(str)
     out["from_role_name"] = _names(verdicts, out, "from_role")
     out["to_role_name"] = _names(verdicts, out, "to_role")
     out = out.sort_values(["sop_id", "handovers"], ascending=[True, False], kind="stable")
@@ -118,7 +130,6 @@ def find_role_delays(source: Source) -> pd.DataFrame:
     """
     verdicts = as_verdicts(source)
     frame = _step_frame(verdicts)
-    frame = frame.assign(step_id=frame["step_id"].astype(str), role=frame["role"].astype(str))
     grouped = frame.groupby(["sop_id", "step_id", "role"], observed=True, sort=False)
     out = pd.DataFrame(
         {
@@ -129,6 +140,7 @@ def find_role_delays(source: Source) -> pd.DataFrame:
             "over_target_minutes": grouped["over"].sum(),
         }
     ).reset_index()
+    out[["sop_id", "step_id", "role"]] = out[["sop_id", "step_id", "role"]].astype(str)
     out = _rates(out, verdicts)
     step_total = out.groupby(["sop_id", "step_id"])["over_target_minutes"].transform("sum")
     out["delay_share_pct"] = np.where(
@@ -156,7 +168,7 @@ def _step_frame(verdicts: Verdicts) -> pd.DataFrame:
     over = np.clip(elapsed - steps["target_minutes"].to_numpy(dtype=float), 0.0, None)
     return pd.DataFrame(
         {
-            "sop_id": steps["sop_id"].astype(str),
+            "sop_id": steps["sop_id"],
             "case_id": steps["case_id"],
             "step_id": steps["step_id"],
             "role": verdicts.actor_ids(steps),
