@@ -29,6 +29,8 @@ demo: install
 	$(BIN)/sopmine load sample_logs/004_karimun_sicantik.sicantik.csv --sop karimun_sicantik --profile sicantik --roster sample_logs/004_karimun_sicantik.roster.csv --db demo.duckdb
 	$(BIN)/sopmine sources --db demo.duckdb
 	$(BIN)/sopmine check --db demo.duckdb --as-of "2025-06-30 16:00"
+	$(BIN)/sopmine bottlenecks --db demo.duckdb --top 3
+	$(BIN)/sopmine open-cases --db demo.duckdb --at-risk
 
 # Regenerate the sample logs and their ground truth (deterministic; see sample_logs/samples.yaml).
 sample-logs: install

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from sopmine.cli import _check, _load, _simulate, _sop  # noqa: F401  (they register commands)
+from sopmine.cli import _analyze, _check, _load, _simulate, _sop  # noqa: F401  (they register commands)
 from sopmine.cli._app import app, err
 from sopmine.errors import SopmineError
 
