@@ -53,8 +53,6 @@ def analyze_steps(source: Source) -> pd.DataFrame:
     verdicts = as_verdicts(source)
     steps = verdicts.steps
     frame = _model_steps(verdicts)
-    if steps.empty:
-        return frame
     keys = ["sop_id", "step_id"]
     measures = _measures(verdicts, steps)
     grouped = measures.groupby(keys, observed=True, sort=False)

@@ -116,7 +116,13 @@ def count_work_in_progress(
         ends = daily.groupby("period", sort=True)["open_at_end"].last().reset_index()
         rows.append(ends.assign(sop_id=sop_id))
     if not rows:
-        return pd.DataFrame({"sop_id": [], "period": [], "open_at_end": []})
+        return pd.DataFrame(
+            {
+                "sop_id": pd.Series([], dtype=str),
+                "period": pd.Series([], dtype="datetime64[us]"),
+                "open_at_end": pd.Series([], dtype="int64"),
+            }
+        )
     out = pd.concat(rows, ignore_index=True)
     return out[["sop_id", "period", "open_at_end"]]
 

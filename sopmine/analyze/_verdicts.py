@@ -96,12 +96,15 @@ class Verdicts:
             if period_to is not None:
                 keep &= days <= np.datetime64(pd.Timestamp(period_to).date(), "D")
         cases = self.cases[keep].reset_index(drop=True)
-        chosen = set(cases["sop_id"].astype(str).unique())
         return Verdicts(
             cases=cases,
             steps=_rows_of(self.steps, cases),
             deviations=_rows_of(self.deviations, cases),
-            models={k: m for k, m in self.models.items() if k in chosen},
+            models={
+                k: m
+                for k, m in self.models.items()
+                if _wanted(k, sop_id) and _wanted(m.office.name, office)
+            },
             as_of=self.as_of,
         )
 
@@ -280,3 +283,9 @@ def _per_sop(frame: pd.DataFrame, values: Mapping[str, float], default: float) -
         [values.get(str(c), default) for c in sops.cat.categories] + [default], dtype=float
     )
     return table[sops.cat.codes.to_numpy()]
+
+
+def _wanted(value: str, wanted: str | Iterable[str] | None) -> bool:
+    if wanted is None:
+        return True
+    return value == wanted if isinstance(wanted, str) else value in set(wanted)
