@@ -22,6 +22,7 @@ _COLOUR_WORDS = {
     "id": {"expected": "biru", "deviating": "merah", "unused": "abu-abu putus-putus"},
     "en": {"expected": "blue", "deviating": "red", "unused": "grey, dashed"},
 }
+_LANE = 3.0  # horizontal distance between parallel branches, room for the step names
 _LOW, _FREQ_HIGH, _PERF_HIGH = "#f4f7fb", "#6f9fd8", "#e8705f"
 
 
@@ -50,6 +51,8 @@ def map_dot(pm: ProcessMap, metric: Metric, lang: Language) -> str:
             f'  "{row["source"]}" -> "{row["target"]}" [label="{_esc(text)}", color="{colour}", '
             f'fontcolor="{colour}", penwidth={width:.2f}, style={style}];'
         )
+    if pm.hidden:
+        lines.append(f'  "hidden" [shape=plaintext, label="{_esc(_hidden_note(pm, lang))}"];')
     legend = " | ".join(f"{label(_EDGE_NAMES[k], lang)}: {_COLOUR_WORDS[lang][k]}"
                         for k in _EDGE_COLOURS)  # fmt: skip
     lines.append(f'  label="{_esc(legend)}"; labelloc=b; fontsize=9; fontname="Helvetica";')
@@ -68,9 +71,16 @@ def map_figure(pm: ProcessMap, metric: Metric, lang: Language) -> go.Figure:
     _add_nodes(figure, pm, where, metric, lang)
     depth = max(y for _, y in where.values())
     figure.update_layout(
-        title=f"{label('title_map', lang)}: {pm.model.title} ({label(metric, lang)})",
+        title=f"{label('title_map', lang)}: {pm.model.title} ({label(metric, lang)})"
+        + (f"<br><sup>{_hidden_note(pm, lang)}</sup>" if pm.hidden else ""),
         showlegend=True,
-        xaxis={"visible": False},
+        xaxis={
+            "visible": False,
+            "range": [
+                min(x for x, _ in where.values()) - 1.2,
+                max(x for x, _ in where.values()) + 3.0,
+            ],
+        },
         yaxis={"visible": False, "autorange": "reversed"},
         height=max(420, 90 * (depth + 2)),
         plot_bgcolor="white",
@@ -79,13 +89,30 @@ def map_figure(pm: ProcessMap, metric: Metric, lang: Language) -> go.Figure:
     return figure
 
 
+def _hidden_note(pm: ProcessMap, lang: Language) -> str:
+    if not pm.hidden:
+        return ""
+    if lang == "id":
+        return f"{pm.hidden} alur menyimpang yang jarang tidak ditampilkan"
+    return f"{pm.hidden} rare deviating flows not shown"
+
+
 def _positions(pm: ProcessMap) -> dict[str, tuple[float, float]]:
+    """Steps by depth along the SOP; branches side by side, a lone step under its predecessor."""
+    before = {
+        e.target: e.source
+        for e in pm.model.edges
+        if e.target is not None and e.kind not in ("return", "loop")
+    }
     where: dict[str, tuple[float, float]] = {}
     for layer in sorted(set(pm.nodes["layer"].tolist())):
         group = pm.nodes[pm.nodes["layer"] == layer].sort_values("step_number")
         ids = [str(s) for s in group["step_id"]]
         for i, step_id in enumerate(ids):
-            where[step_id] = (i - (len(ids) - 1) / 2.0, float(layer))
+            x = _LANE * (i - (len(ids) - 1) / 2.0)
+            if len(ids) == 1 and before.get(step_id) in where:
+                x = where[before[step_id]][0]
+            where[step_id] = (x, float(layer))
     depth = max((y for _, y in where.values()), default=0.0)
     where[START] = (0.0, -1.0)
     where[END] = (0.0, depth + 1.0)
@@ -96,7 +123,10 @@ def _curve(a: tuple[float, float], b: tuple[float, float]) -> tuple[Any, Any]:
     """Points of the edge from a to b: straight forward, bent for a way back or sideways."""
     t = np.linspace(0.0, 1.0, 12)
     (x0, y0), (x1, y1) = a, b
-    bend = 0.0 if y1 > y0 else 0.6 + 0.15 * abs(y0 - y1)
+    if y1 > y0:  # forward: straight to the next layer, bent to the left past skipped steps
+        bend = 0.0 if y1 - y0 <= 1 or x0 != x1 else -(0.3 + 0.1 * (y1 - y0))
+    else:  # back (a return, a repeat) or sideways: bent to the right
+        bend = 0.6 + 0.15 * abs(y0 - y1)
     cx, cy = (x0 + x1) / 2.0 + bend, (y0 + y1) / 2.0
     xs = (1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t**2 * x1
     ys = (1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t**2 * y1
@@ -132,9 +162,11 @@ def _add_edges(
             x=xs[-1], y=ys[-1], ax=xs[-3], ay=ys[-3], xref="x", yref="y", axref="x", ayref="y",
             showarrow=True, arrowhead=2, arrowcolor=colour, text="",
         )  # fmt: skip
+        straight = abs(xs[6] - (xs[0] + xs[-1]) / 2) < 1e-9
         figure.add_annotation(
-            x=xs[6], y=ys[6], text=text, showarrow=False, font={"size": 10, "color": colour}
-        )
+            x=xs[6], y=ys[6], text=text, showarrow=False, font={"size": 10, "color": colour},
+            xshift=-8 if straight else 0, xanchor="right" if straight else "center",
+        )  # fmt: skip
 
 
 def _add_nodes(

@@ -44,6 +44,7 @@ class ProcessMap:
     model: SopModel
     nodes: pd.DataFrame
     edges: pd.DataFrame
+    hidden: int = 0
 
     @property
     def minutes_per_day(self) -> float:
@@ -61,8 +62,26 @@ class ProcessMap:
             for m in self.edges["elapsed_median_minutes"]
         ]  # fmt: skip
 
-    def to_dot(self, metric: Metric = "frequency", *, lang: Language = "id") -> str:
+    def pruned(self, min_share: float) -> ProcessMap:
+        """The map without the deviating edges taken by fewer than ``min_share`` of the cases.
+
+        The SOP's own flows always stay. ``hidden`` counts the edges left out.
+        """
+        cases = int(self.edges.loc[self.edges["source"] == START, "cases"].sum())
+        rare = (self.edges["kind"] == "deviating") & (self.edges["cases"] < min_share * cases)
+        return ProcessMap(
+            model=self.model,
+            nodes=self.nodes,
+            edges=self.edges[~rare].reset_index(drop=True),
+            hidden=self.hidden + int(rare.sum()),
+        )
+
+    def to_dot(
+        self, metric: Metric = "frequency", *, lang: Language = "id", min_share: float = 0.0
+    ) -> str:
         """Graphviz DOT text of the map (renders in Streamlit's ``graphviz_chart``, no binary).
+
+        Deviating flows taken by fewer than ``min_share`` of the cases are left out.
 
         >>> import sopmine
         >>> run = sopmine.simulate("rohil_orsos", cases=30, seed=1)
@@ -72,13 +91,19 @@ class ProcessMap:
         """
         from sopmine.analyze._draw import map_dot
 
-        return map_dot(self, metric, lang)
+        return map_dot(self.pruned(min_share), metric, lang)
 
-    def figure(self, metric: Metric = "frequency", *, lang: Language = "id") -> object:
-        """The map as a plotly figure, laid out along the SOP (no Graphviz needed)."""
+    def figure(
+        self, metric: Metric = "frequency", *, lang: Language = "id", min_share: float = 0.01
+    ) -> object:
+        """The map as a plotly figure, laid out along the SOP (no Graphviz needed).
+
+        Deviating flows taken by fewer than ``min_share`` of the cases (1% by default) are left
+        out, and counted in the title, so that the main flow stays readable.
+        """
         from sopmine.analyze._draw import map_figure
 
-        return map_figure(self, metric, lang)
+        return map_figure(self.pruned(min_share), metric, lang)
 
 
 def discover_process_map(source: Source, *, sop_id: str | None = None) -> ProcessMap:
