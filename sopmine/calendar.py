@@ -43,6 +43,9 @@ else:  # the same union, spelled so that it also evaluates at run time
 """What the calendar accepts as instants: one scalar, or a one-dimensional collection."""
 
 _NS_PER_MINUTE = 60_000_000_000
+_NS_PER_DAY = 86_400_000_000_000
+_NAT = np.iinfo(np.int64).min  # NaT as int64
+_LAST = np.iinfo(np.int64).max
 _MAX_MINUTES = 50 * 366 * 24 * 60
 _SOURCES = {"public": "nasional", "government": "cuti_bersama"}
 _SOURCE_ORDER = {"nasional": 0, "cuti_bersama": 1, "kantor": 2}
@@ -163,14 +166,25 @@ class OfficeCalendar:
         >>> float(end[0] - start[0])
         120.0
         """
-        local = [self._local(values) for values in instants]
-        known = [~np.isnat(values) for values in local]
-        span = _year_span(np.concatenate([v[k] for v, k in zip(local, known, strict=True)]))
+        local = [self._local_ns(values) for values in instants]
+        known = [values != _NAT for values in local]
+        ends = [
+            (int(np.min(v, where=k, initial=_LAST)), int(v.max()))
+            for v, k in zip(local, known, strict=True)
+            if k.any()
+        ]
+        span = None
+        if ends:
+            first = np.array([min(e[0] for e in ends)], dtype="datetime64[ns]")
+            last = np.array([max(e[1] for e in ends)], dtype="datetime64[ns]")
+            span = _year_span(np.concatenate([first, last]))
         clocks: list[npt.NDArray[np.float64]] = []
         for values, mask in zip(local, known, strict=True):
-            clock = np.full(values.shape, np.nan)
-            if span is not None:
-                clock[mask] = self._cumulative(values[mask], self._days(*span)) / _NS_PER_MINUTE
+            if span is None:
+                clocks.append(np.full(values.shape, np.nan))
+                continue
+            clock = self._cumulative_ns(values, mask, self._days(*span)) / _NS_PER_MINUTE
+            clock[~mask] = np.nan
             clocks.append(clock)
         return tuple(clocks)
 
@@ -214,6 +228,10 @@ class OfficeCalendar:
         """Naive local wall-clock times, datetime64[ns]."""
         return self.to_local(instants).tz_localize(None).to_numpy(dtype="datetime64[ns]")
 
+    def _local_ns(self, instants: Instants) -> _Ints:
+        """Local wall-clock times as int64 nanoseconds (NaT: the smallest int64)."""
+        return np.asarray(self._local(instants).view(np.int64))
+
     def _busdaycal(self, first_year: int, last_year: int) -> np.busdaycalendar:
         source = (self.country, self.holiday_categories)
         return _busdaycalendar(*source, first_year, last_year, self.extra_days_off, self.weekmask)
@@ -243,12 +261,29 @@ class OfficeCalendar:
         Two lookups per instant in the table of days (is it a working day, how many working
         days precede it), so a million instants take milliseconds.
         """
-        days = local.astype("datetime64[D]")
-        index = days.astype(np.int64) - table.first_day
+        values = np.asarray(local.astype("datetime64[ns]").view(np.int64))
+        return self._cumulative_ns(values, np.ones(values.shape, dtype=np.bool_), table)
+
+    def _cumulative_ns(self, local: _Ints, known: npt.NDArray[np.bool_], table: _DayTable) -> _Ints:
+        """W in nanoseconds of local times given as int64 nanoseconds (0 where not ``known``).
+
+        The same arithmetic as day by day, on as few arrays as a long log needs.
+        """
         per_day = self.minutes_per_day * _NS_PER_MINUTE
-        into_day = (local - days).astype(np.int64) - _seconds_of_day(self.day_start) * 10**9
-        today = np.where(table.working[index], np.clip(into_day, 0, per_day), 0)
-        return table.before[index] * per_day + today
+        day = np.floor_divide(
+            local, _NS_PER_DAY, where=known, out=np.full_like(local, table.first_day)
+        )
+        today = np.multiply(day, _NS_PER_DAY)  # the day's midnight, then the time of day
+        np.subtract(local, today, out=today)
+        today -= _seconds_of_day(self.day_start) * 10**9
+        np.clip(today, 0, per_day, out=today)
+        day -= table.first_day
+        today *= table.working[day]
+        clock = table.before[day]
+        clock *= per_day
+        clock += today
+        clock[~known] = 0
+        return clock
 
     def _solve(
         self, local: _Datetimes, steps: _Ints, first_year: int, last_year: int

@@ -221,7 +221,7 @@ def check(
         model_hash=model.hash,
         as_of=prepared.as_of,
         variants=len(variants.traces),
-        meta={"cases": n_cases, "events": len(prepared.events), "lang": lang},
+        meta={"cases": n_cases, "events": prepared.n_events, "lang": lang},
     )
 
 

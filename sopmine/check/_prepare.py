@@ -96,7 +96,7 @@ class Events:
 class Prepared:
     """The events of one check, in order: by case, then completion time, then input order.
 
-    ``events`` holds every event; ``case`` is an integer code into ``case_ids``; ``done``,
+    ``n_events`` counts every event; ``case`` is an integer code into ``case_ids``; ``done``,
     ``open_rows`` and ``clock`` are its completed events (kind ``step``), its work in progress
     (``open``, or a ``start`` without its completion), and its SLA clock events.
     ``step_ids`` are the model's step ids, in model order.
@@ -105,7 +105,7 @@ class Prepared:
     model: SopModel
     as_of: pd.Timestamp
     case_ids: npt.NDArray[np.object_]
-    events: Events
+    n_events: int
     done: Events
     open_rows: Events
     clock: Events
@@ -176,22 +176,25 @@ def prepare(
             else source_row.astype("Int64").array,
         ),
     )
-    table = _in_order(table)
-    table = _pair_starts(table)
-    stamp = _as_of(as_of, table, model)
-    kind = table.kind
-    is_done = kind == _STEP
-    done = table if is_done.all() else table.take(is_done)
-    open_rows = table.take((kind == _OPEN) | (kind == _START))
-    clock = table.take(kind >= _FIRST_CLOCK)
+    order = _order(table.case, table.at)
+    if (table.kind == _START).any():
+        ordered = _pair_starts(table if order is None else table.take(order))
+        rows = np.arange(len(ordered))
+    else:  # no start to pair: each part is taken from the input at once, in order
+        ordered = table
+        rows = np.arange(n) if order is None else order
+    stamp = _as_of(as_of, ordered, model)
+    kind = ordered.kind[rows]
+    untouched = order is None and bool((kind == _STEP).all())
+    done = ordered if untouched else ordered.take(rows[kind == _STEP])
     return Prepared(
         model=model,
         as_of=stamp,
         case_ids=np.asarray(labels, dtype=object),
-        events=table,
+        n_events=len(ordered),
         done=done,
-        open_rows=open_rows,
-        clock=clock,
+        open_rows=ordered.take(rows[(kind == _OPEN) | (kind == _START)]),
+        clock=ordered.take(rows[kind >= _FIRST_CLOCK]),
         step_ids=pd.Index([s.id for s in model.steps]),
     )
 
@@ -291,20 +294,31 @@ def _utc(instants: pd.Series | None, n: int = 0) -> _Instants:
     return index.tz_convert(None).to_numpy()
 
 
-def _in_order(table: Events) -> Events:
-    """Sorted by case, completion (open work last) and input order; untouched if already so."""
-    case = table.case
+def _order(case: _Ints, at: _Instants) -> _Ints | None:
+    """The order by case, completion (open work last) and input order; None if already so.
+
+    An export usually lists each case's events together and in time order, only its cases in
+    another order than their sorted ids: then the cases' blocks are put in order as a whole.
+    """
     n = case.size
-    stamp = table.at.view(np.int64)
-    stamp = np.where(np.isnat(table.at), np.iinfo(np.int64).max, stamp)
-    if n > 1:
-        same = case[1:] == case[:-1]
-        if (case[1:] >= case[:-1]).all() and (stamp[1:][same] >= stamp[:-1][same]).all():
-            return table
-    elif n <= 1:
-        return table
-    order = np.lexsort((np.arange(n), stamp, case))
-    return table.take(order)
+    if n <= 1:
+        return None
+    # NaT (the smallest int64) becomes the largest key, every other instant keeps its order
+    with np.errstate(over="ignore"):
+        stamp = at.view(np.int64) - np.int64(1)
+    same = case[1:] == case[:-1]
+    in_time = bool(((stamp[1:] >= stamp[:-1]) | ~same).all())
+    if in_time and bool((case[1:] >= case[:-1]).all()):
+        return None
+    if in_time:
+        begin = np.flatnonzero(np.append(True, ~same))  # where each block of one case starts
+        first = case[begin]
+        if np.unique(first).size == begin.size:  # one block per case: move the blocks
+            blocks = np.argsort(first, kind="stable")
+            length = np.diff(np.append(begin, n))[blocks]
+            shift = begin[blocks] - (np.cumsum(length) - length)
+            return np.repeat(shift, length) + np.arange(n)
+    return np.lexsort((np.arange(n), stamp, case))
 
 
 def _pair_starts(table: Events) -> Events:

@@ -178,20 +178,25 @@ def stopped_minutes(
 ) -> _Floats:
     """Working minutes of each span ``w_from..w_to`` (W values) during which a clock stood.
 
-    Only spans of cases with a stop are joined with their case's stops; NaN spans give 0.
+    Each span is set against the stops of its case (``stop_case`` in ascending order, as
+    :func:`stopped_intervals` gives them); NaN spans give 0.
     """
     result = np.zeros(case.size)
     if stop_case.size == 0 or case.size == 0:
         return result
-    candidates = np.flatnonzero(np.isin(case, stop_case))
-    if candidates.size == 0:
+    cases = max(int(case.max()), int(stop_case.max())) + 1
+    count = np.bincount(stop_case, minlength=cases)
+    first = np.cumsum(count) - count  # stop_case is sorted: each case's stops are together
+    per_row = count[case]
+    row = np.flatnonzero(per_row)
+    if row.size == 0:
         return result
-    spans = pd.DataFrame({"case": case[candidates], "row": candidates})
-    stops = pd.DataFrame({"case": stop_case, "ws": w_stop, "we": w_resume})
-    pairs = spans.merge(stops, on="case")
-    row = pairs["row"].to_numpy()
-    lo = np.maximum(w_from[row], pairs["ws"].to_numpy())
-    hi = np.minimum(w_to[row], pairs["we"].to_numpy())
+    many = per_row[row]
+    row = np.repeat(row, many)
+    stop = np.repeat(first[case[row[np.cumsum(many) - many]]], many)
+    stop += np.arange(row.size) - np.repeat(np.cumsum(many) - many, many)
+    lo = np.maximum(w_from[row], w_stop[stop])
+    hi = np.minimum(w_to[row], w_resume[stop])
     overlap = np.where(hi > lo, hi - lo, 0.0)  # NaN compares False: no overlap
     np.add.at(result, row, overlap)
     return result
