@@ -83,15 +83,20 @@ def plot_step_times(table: pd.DataFrame, *, lang: Language = "id") -> go.Figure:
 
 def plot_trends(table: pd.DataFrame, *, lang: Language = "id") -> go.Figure:
     """Per period (from ``summarize_trends``): arrivals, on-time and conformance rates."""
+    from plotly.colors import qualitative
     from plotly.subplots import make_subplots
 
     figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08)
-    for sop_id, rows in table.groupby("sop_id", sort=True):
-        figure.add_bar(x=rows["period"], y=rows["arrivals"], name=f"{sop_id}: "
-                       f"{label('arrivals', lang)}", row=1, col=1)  # fmt: skip
+    palette = qualitative.Plotly
+    for n, (sop_id, rows) in enumerate(table.groupby("sop_id", sort=True)):
+        colour = palette[n % len(palette)]
+        figure.add_bar(x=rows["period"], y=rows["arrivals"], marker_color=colour, opacity=0.75,
+                       name=f"{sop_id}: {label('arrivals', lang)}", legendgroup=str(sop_id),
+                       row=1, col=1)  # fmt: skip
         for column, dash in (("on_time_pct", "solid"), ("conformant_pct", "dot")):
             figure.add_scatter(x=rows["period"], y=rows[column], mode="lines+markers",
-                               line={"dash": dash}, row=2, col=1,
+                               line={"dash": dash, "color": colour}, row=2, col=1,
+                               legendgroup=str(sop_id),
                                name=f"{sop_id}: {label(column, lang)}")  # fmt: skip
     figure.update_yaxes(title_text=label("arrivals", lang), row=1, col=1)
     figure.update_yaxes(title_text="%", range=[0, 105], row=2, col=1)
@@ -149,7 +154,7 @@ def plot_offices(table: pd.DataFrame, *, lang: Language = "id") -> go.Figure:
     """Offices side by side (from ``compare_offices``): on time, conformant, service time."""
     from plotly.subplots import make_subplots
 
-    names = [f"{o} ({s})" for o, s in zip(table["office"], table["sop_id"], strict=True)]
+    names = [f"{o} ({s})" for o, s in zip(_place(table), table["sop_id"], strict=True)]
     figure = make_subplots(rows=1, cols=2, horizontal_spacing=0.18)
     figure.add_bar(y=names, x=table["on_time_pct"], orientation="h", marker_color=_BLUE,
                    name=label("on_time_pct", lang), row=1, col=1)  # fmt: skip
@@ -167,17 +172,30 @@ def plot_offices(table: pd.DataFrame, *, lang: Language = "id") -> go.Figure:
 
 
 def plot_roles(table: pd.DataFrame, *, lang: Language = "id") -> go.Figure:
-    """Comparable steps by role family (from ``compare_roles``): median days per office."""
+    """Comparable steps by role family (from ``compare_roles``): median hours per office.
+
+    Working hours on a log axis, so that a 5-minute signature and a 6-day technical review
+    both read; days are in the hover and the table.
+    """
     import plotly.express as px
 
+    offices = [f"{o} ({s})" for o, s in zip(_place(table), table["sop_id"], strict=True)]
+    hours = f"{label('elapsed', lang)}, median ({_UNITS[lang][1]}, log)"
     figure = px.bar(
-        table.assign(_office=table["office"].astype(str) + " (" + table["sop_id"] + ")"),
-        x="family", y="elapsed_median_days", color="_office", barmode="group",
-        hover_data={"steps": True, "breach_pct": ":.1f", "volume": True},
-        labels={**_axis_labels(lang), "_office": label("office", lang)},
-        title=label("title_offices", lang),
+        table.assign(_office=offices, _hours=table["elapsed_median_minutes"] / 60.0),
+        x="family", y="_hours", color="_office", barmode="group", log_y=True,
+        hover_data={"steps": True, "elapsed_median_days": ":.2f", "breach_pct": ":.1f",
+                    "volume": True},
+        labels={**_axis_labels(lang), "_office": label("office", lang), "_hours": hours},
+        title=label("title_roles", lang),
     )  # fmt: skip
     return figure
+
+
+def _place(table: pd.DataFrame) -> list[str]:
+    """The short name of each row's office: its regency when known."""
+    column = "regency" if "regency" in table else "office"
+    return [str(v) for v in table[column]]
 
 
 def _axis_labels(lang: Language) -> dict[str, str]:

@@ -58,11 +58,13 @@ _LABELS: dict[str, tuple[str, str]] = {
                           "Bottlenecks: time over the SOP's Waktu per step"),
     "title_waiting": ("Menunggu dan diproses per langkah, dibanding Waktu SOP",
                       "Waiting and processing per step, against the SOP's Waktu"),
-    "title_trends": ("Tren bulanan", "Trends"),
+    "title_trends": ("Tren per periode", "Trends by period"),
     "title_wip": ("Kasus berjalan dari waktu ke waktu", "Work in progress over time"),
     "title_variants": ("Varian proses", "Process variants"),
     "title_workload": ("Beban kerja", "Workload"),
     "title_offices": ("Perbandingan kantor", "Offices compared"),
+    "title_roles": ("Langkah sebanding per jabatan, antarkantor",
+                    "Comparable steps by role, across offices"),
     "title_map": ("Peta proses", "Process map"),
 }  # fmt: skip
 

@@ -54,10 +54,12 @@ def role_family(actor: Actor) -> str:
 def compare_offices(source: Source) -> pd.DataFrame:
     """One row per office and SOP: the headline figures, durations in each office's working days.
 
-    Columns: those of :func:`summarize_kpis`, then timezone and minutes_per_day (one Hari).
+    Columns: those of :func:`summarize_kpis` with the office's regency after its name, then
+    timezone and minutes_per_day (one Hari).
     """
     verdicts = as_verdicts(source)
     out = summarize_kpis(verdicts)
+    out.insert(2, "regency", [verdicts.models[s].office.regency for s in out["sop_id"]])
     out["timezone"] = [verdicts.models[s].office.timezone for s in out["sop_id"]]
     out["minutes_per_day"] = [verdicts.models[s].calendar.minutes_per_day for s in out["sop_id"]]
     return out.sort_values(["office", "sop_id"], kind="stable").reset_index(drop=True)
@@ -125,6 +127,7 @@ def _finish_roles(
     out: pd.DataFrame, verdicts: Verdicts, family_of: dict[tuple[str, str], str]
 ) -> pd.DataFrame:
     out["office"] = [verdicts.models[s].office.name for s in out["sop_id"]]
+    out["regency"] = [verdicts.models[s].office.regency for s in out["sop_id"]]
     numbers = {k: m.step(k[1]).number for k in family_of for m in [verdicts.models[k[0]]]}
     out["steps"] = [
         ", ".join(str(n) for k, n in sorted(numbers.items(), key=lambda i: i[1])
@@ -135,7 +138,8 @@ def _finish_roles(
     out["breach_pct"] = np.where(out["timed"] > 0, 100.0 * out["breaches"] / out["timed"], np.nan)
     out["over_target_minutes_per_case"] = out["over"] / out["cases"]
     out["sops_compared"] = out.groupby("family")["sop_id"].transform("size")
-    columns = ["family", "office", "sop_id", "steps", "volume", "cases", "elapsed_median_minutes",
+    columns = ["family", "office", "regency", "sop_id", "steps", "volume", "cases",
+               "elapsed_median_minutes",
                "elapsed_median_days", "breach_pct", "over_target_minutes_per_case",
                "sops_compared"]  # fmt: skip
     return out[columns].reset_index(drop=True)
