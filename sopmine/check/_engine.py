@@ -35,7 +35,7 @@ from sopmine.check._flow import (
     service_target,
 )
 from sopmine.check._prepare import KINDS as _KIND_NAMES
-from sopmine.check._prepare import Events, Prepared, prepare
+from sopmine.check._prepare import Events, Prepared, aware, prepare
 from sopmine.check._text import Texts
 from sopmine.check._time import Clock, stopped_intervals, stopped_minutes
 from sopmine.errors import SopmineError
@@ -271,11 +271,6 @@ class _Restarts:
     w: _Floats
 
 
-def _aware(instants: npt.NDArray[np.datetime64]) -> pd.arrays.DatetimeArray:
-    """``datetime64[us]`` UTC instants back as a tz-aware array."""
-    return pd.DatetimeIndex(instants).tz_localize("UTC").array
-
-
 def _cat(codes: _Ints, labels: list[str | None] | npt.NDArray[np.object_]) -> pd.Categorical:
     """A categorical from codes into ``labels`` (duplicates and None allowed)."""
     values = pd.Series(np.asarray(labels, dtype=object))
@@ -337,41 +332,49 @@ def _steps(prepared: Prepared, w_done: _Floats, w_start: _Floats, stopped: _Stop
     model = prepared.model
     case = done.case
     done_at = done.at
-    first = np.ones(case.size, dtype=np.bool_)
-    first[1:] = case[1:] != case[:-1]
-    w_hand = np.where(first, np.nan, np.roll(w_done, 1))
-    hand_at = np.where(first, np.datetime64("NaT", "us"), np.roll(done_at, 1))
-    has_start = ~np.isnan(w_start)
+    n = case.size
+    # the handover: the completion of the case's previous completed event
+    first = np.ones(n, dtype=np.bool_)
+    np.not_equal(case[1:], case[:-1], out=first[1:])
+    w_hand = np.empty(n)
+    w_hand[1:] = w_done[:-1]
+    w_hand[first] = np.nan
+    hand_at = np.empty(n, dtype="datetime64[us]")
+    hand_at[1:] = done_at[:-1]
+    hand_at[first] = np.datetime64("NaT", "us")
     stop_all = stopped.minutes(case, w_hand, w_done)
-    elapsed = w_done - w_hand - stop_all
-    wait_ok = has_start & ~np.isnan(w_hand)
-    waiting = np.where(wait_ok, w_start - w_hand - stopped.minutes(case, w_hand, w_start), np.nan)
-    processing = np.where(
-        has_start, w_done - w_start - stopped.minutes(case, w_start, w_done), np.nan
-    )
-    targets = np.array([model.target_minutes(s.id) for s in model.steps] + [np.nan])
+    elapsed = w_done - w_hand
+    elapsed -= stop_all
+    # NaN without a start or a handover: the spans are NaN, their stopped minutes 0
+    waiting = w_start - w_hand
+    waiting -= stopped.minutes(case, w_hand, w_start)
+    processing = w_done - w_start
+    processing -= stopped.minutes(case, w_start, w_done)
+    stop_all[np.isnan(w_hand)] = np.nan
     step = done.step
-    slot = np.where(step >= 0, step, len(model.steps))
-    numbers = np.array([s.number for s in model.steps] + [0], dtype=np.int64)
     keep: Any = step >= 0
     if keep.all():
         keep = slice(None)
-    target = targets[slot]
+    kept = step[keep]
+    targets = np.array([model.target_minutes(s.id) for s in model.steps])
+    numbers = np.array([s.number for s in model.steps], dtype=np.int64)
+    target = targets[kept]
+    elapsed = elapsed[keep]
     columns = {
-        "step_id": prepared.step_id(step[keep]),
-        "step_number": numbers[slot[keep]],
+        "step_id": prepared.step_id(kept),
+        "step_number": numbers[kept],
         "activity": done.activity[keep],
         "role": done.role[keep],
         "resource": done.resource[keep],
-        "handover_at": _aware(hand_at[keep]),
-        "started_at": _aware(done.start[keep]),
-        "completed_at": _aware(done_at[keep]),
+        "handover_at": aware(hand_at[keep]),
+        "started_at": done.start_stamp[keep],
+        "completed_at": done.stamp[keep],
         "waiting_minutes": waiting[keep],
         "processing_minutes": processing[keep],
-        "elapsed_minutes": elapsed[keep],
-        "stopped_minutes": np.where(np.isnan(w_hand), np.nan, stop_all)[keep],
-        "target_minutes": target[keep],
-        "breach": (np.nan_to_num(elapsed, nan=-np.inf) > target)[keep],
+        "elapsed_minutes": elapsed,
+        "stopped_minutes": stop_all[keep],
+        "target_minutes": target,
+        "breach": elapsed > target,  # NaN is no breach
         "source_file": done.source_file[keep],
         "source_row": done.source_row[keep],
     }
@@ -461,11 +464,11 @@ def _cases(
         "variant": _cat(pick, [*variant_v, ""]),
         "fitness": fitness_v[pick],
         "events": variants.done_count,
-        "first_event_at": _aware(first_at),
-        "last_event_at": _aware(last_at),
+        "first_event_at": aware(first_at),
+        "last_event_at": aware(last_at),
         "current_step": prepared.step_id(current_code),
-        "service_start": _aware(start_at),
-        "service_end": _aware(np.where(is_open, not_yet, last_at)),
+        "service_start": aware(start_at),
+        "service_end": aware(np.where(is_open, not_yet, last_at)),
         "service_elapsed_minutes": elapsed,
         "service_target_minutes": target,
         "service_breach": np.nan_to_num(elapsed, nan=-np.inf) > target,
@@ -718,7 +721,7 @@ def _four_eyes(steps: _Columns, model: SopModel, texts: Texts) -> _Columns | Non
         people = codes >= 0
         first = np.flatnonzero(people & (step_codes == position.get(pair.first, -2)))
         second = np.flatnonzero(people & (step_codes == position.get(pair.second, -2)))
-        both = second[np.isin(key[second], key[first])]
+        both = second[pd.Index(key[second]).isin(key[first])]
         if both.size == 0:
             continue
         # one row per case: its first such step (steps are in case order)
@@ -753,6 +756,7 @@ def _time_findings(steps: _Columns, cases: _Columns, texts: Texts, share: float)
     elapsed = steps.columns["elapsed_minutes"][late]
     target = steps.columns["target_minutes"][late]
     source_row, where = _rows_of(steps, late)
+    allowed, spent = texts.minutes(target), texts.minutes(elapsed)
     parts = [
         _Part(
             steps.case[late],
@@ -760,10 +764,10 @@ def _time_findings(steps: _Columns, cases: _Columns, texts: Texts, share: float)
             {
                 "type": _constant("step_sla_breach", late.size),
                 "step_id": step,
-                "expected": texts.minutes(target),
-                "observed": texts.minutes(elapsed),
+                "expected": allowed,
+                "observed": spent,
                 **where,
-                "detail": texts.step_late(step, elapsed, target),
+                "detail": texts.step_late(step, spent, allowed),
             },
         )
     ]

@@ -25,7 +25,7 @@ from sopmine.errors import SopmineError
 from sopmine.sop import SopModel
 from sopmine.sop.labels import normalize_label
 
-__all__ = ["KINDS", "Events", "Prepared", "prepare"]
+__all__ = ["KINDS", "Events", "Prepared", "aware", "prepare"]
 
 _Ints = npt.NDArray[np.int64]
 _Instants = npt.NDArray[np.datetime64]
@@ -56,8 +56,8 @@ class Events:
 
     case: _Ints
     kind: npt.NDArray[np.int8]
-    at: _Instants
-    start: _Instants
+    stamp: pd.arrays.DatetimeArray
+    start_stamp: pd.arrays.DatetimeArray
     step: _Ints
     activity: pd.Categorical
     role: pd.Categorical
@@ -68,13 +68,23 @@ class Events:
     def __len__(self) -> int:
         return int(self.case.size)
 
+    @property
+    def at(self) -> _Instants:
+        """The completions as ``datetime64[us]`` UTC without a zone (a view)."""
+        return _naive(self.stamp)
+
+    @property
+    def start(self) -> _Instants:
+        """The starts as ``datetime64[us]`` UTC without a zone (a view)."""
+        return _naive(self.start_stamp)
+
     def take(self, rows: npt.NDArray[np.int64] | npt.NDArray[np.bool_]) -> Events:
         """The events at ``rows`` (positions, or a mask), in that order."""
         return Events(
             case=self.case[rows],
             kind=self.kind[rows],
-            at=self.at[rows],
-            start=self.start[rows],
+            stamp=self.stamp[rows],
+            start_stamp=self.start_stamp[rows],
             step=self.step[rows],
             activity=self.activity[rows],
             role=self.role[rows],
@@ -113,7 +123,8 @@ class Prepared:
 
     def step_id(self, step: _Ints) -> pd.Categorical:
         """Step indexes (-1: none) as a categorical of step ids."""
-        return pd.Categorical.from_codes(np.where(step >= 0, step, -1), categories=self.step_ids)
+        codes = np.where(step >= 0, step, -1) if step.size and step.min() < -1 else step
+        return pd.Categorical.from_codes(codes, categories=self.step_ids)
 
 
 def prepare(
@@ -162,8 +173,8 @@ def prepare(
     table = Events(
         case=codes,
         kind=kind,
-        at=_utc(columns["timestamp"]),
-        start=_utc(columns["start_timestamp"], n),
+        stamp=_utc(columns["timestamp"]),
+        start_stamp=_utc(columns["start_timestamp"], n),
         step=step,
         activity=_categorical(columns["activity"], n),
         role=_categorical(role, n),
@@ -279,10 +290,10 @@ def _map_activities(activity: pd.Series, model: SopModel) -> pd.Series:
     return pd.Series(lookup[labels.codes], index=activity.index, dtype="object")
 
 
-def _utc(instants: pd.Series | None, n: int = 0) -> _Instants:
-    """Instants as UTC ``datetime64[us]`` without a zone; naive values are taken as UTC."""
+def _utc(instants: pd.Series | None, n: int = 0) -> pd.arrays.DatetimeArray:
+    """Instants as UTC ``datetime64[us, UTC]``; naive values are taken as UTC."""
     if instants is None:
-        return np.full(n, np.datetime64("NaT", "us"))
+        return aware(np.full(n, np.datetime64("NaT", "us")))
     values = pd.Series(pd.to_datetime(instants.reset_index(drop=True), utc=False))
     if not isinstance(values.dtype, pd.DatetimeTZDtype):
         values = (
@@ -290,8 +301,17 @@ def _utc(instants: pd.Series | None, n: int = 0) -> _Instants:
             if pd.api.types.is_datetime64_dtype(values)
             else (pd.to_datetime(values, utc=True))
         )
-    index = pd.DatetimeIndex(values).tz_convert("UTC").as_unit("us")
-    return index.tz_convert(None).to_numpy()
+    return pd.DatetimeIndex(values).tz_convert("UTC").as_unit("us").array
+
+
+def _naive(instants: pd.arrays.DatetimeArray) -> _Instants:
+    """UTC instants as ``datetime64[us]`` without a zone, without a copy."""
+    return np.asarray(instants.tz_convert(None).to_numpy())
+
+
+def aware(instants: _Instants) -> pd.arrays.DatetimeArray:
+    """``datetime64[us]`` UTC instants as a tz-aware array."""
+    return pd.DatetimeIndex(instants).tz_localize("UTC").array
 
 
 def _order(case: _Ints, at: _Instants) -> _Ints | None:
@@ -352,12 +372,12 @@ def _pair_starts(table: Events) -> Events:
     paired = paired[paired["row"].notna()].drop_duplicates("row", keep="last")
     rows = paired["row"].to_numpy(dtype=np.int64)
     used = paired["start_row"].to_numpy(dtype=np.int64)
-    start = table.start.copy()
-    fill = np.isnat(start[rows])
-    start[rows[fill]] = table.at[used[fill]]
+    start = table.start_stamp.copy()
+    fill = np.isnat(table.start[rows])
+    start[rows[fill]] = table.stamp[used[fill]]
     kept = np.ones(table.case.size, dtype=np.bool_)
     kept[used] = False
-    return replace(table, start=start).take(kept)
+    return replace(table, start_stamp=start).take(kept)
 
 
 def _as_of(

@@ -79,6 +79,7 @@ class Texts:
         self._actors = {s.id: model.actor(s.actor).name for s in model.steps}
         self._flow = _FLOW[lang]
         self._other = _OTHER[lang]
+        self._memo: dict[float, str] = {}  # whole minutes -> words
 
     def step(self, step_id: str | None) -> str:
         """``5 (Verifikasi Berkas)`` for a step id; the text itself for anything else."""
@@ -100,15 +101,18 @@ class Texts:
     def minutes(self, values: _Floats) -> _Coded:
         """Working minutes as words (whole minutes), with working days; code -1 for NaN.
 
-        Each distinct whole number of minutes is formatted once.
+        Each distinct whole number of minutes is formatted once per check.
         """
         rounded = np.round(np.asarray(values, dtype=np.float64))
-        unique, inverse = np.unique(rounded, return_inverse=True)
-        texts = [self._minutes(v) for v in unique.tolist()]
-        labels = np.array([*texts, None], dtype=object)[:-1]
-        missing = np.array([t is None for t in texts] + [True], dtype=np.bool_)
-        codes = inverse.ravel().astype(np.int64)
-        return np.where(missing[codes], -1, codes), labels
+        codes, unique = pd.factorize(rounded)  # NaN: code -1
+        memo = self._memo
+        texts = []
+        for value in unique.tolist():
+            text = memo.get(value)
+            if text is None:
+                text = memo[value] = cast(str, self._minutes(value))
+            texts.append(text)
+        return codes.astype(np.int64), np.array([*texts, None], dtype=object)[:-1]
 
     def _minutes(self, value: float) -> str | None:
         if value != value:  # NaN
@@ -144,14 +148,14 @@ class Texts:
         a, b = self.step(first), self.step(second)
         return _each_distinct(lambda p: template.format(person=p, first=a, second=b), people)
 
-    def step_late(self, steps: _Coded, elapsed: _Floats, target: _Floats) -> _Coded:
-        """One sentence per late step; each distinct sentence is formatted once."""
+    def step_late(self, steps: _Coded, elapsed: _Coded, target: _Coded) -> _Coded:
+        """One sentence per late step (minutes coded as :meth:`minutes` gives them)."""
         template = self._other["step_late"]
         return _each_distinct(
             lambda s, e, t: template.format(step=self.step(s), elapsed=e, target=t),
             steps,
-            self.minutes(elapsed),
-            self.minutes(target),
+            elapsed,
+            target,
         )
 
     def service(self, kind: str, cases: Mapping[str, Any], share: float) -> _Coded:
@@ -210,10 +214,14 @@ def _each_distinct(make: Callable[..., str], *columns: _Coded) -> _Coded:
         radix *= width
         if radix >= 2**62:  # too many combinations for one integer key: rows as tuples
             return _each_distinct_rows(make, *columns)
-        key = key * width + (codes + 1)
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        key *= width
+        key += codes
+        key += 1
+    inverse, unique = pd.factorize(key)
+    first = np.empty(unique.size, dtype=np.int64)
+    first[inverse[::-1]] = np.arange(n - 1, -1, -1)  # the first row of each
     texts = [make(*_values(columns, row)) for row in first.tolist()]
-    return inverse.ravel().astype(np.int64), np.array([*texts, None], dtype=object)[:-1]
+    return inverse.astype(np.int64), np.array([*texts, None], dtype=object)[:-1]
 
 
 def _each_distinct_rows(make: Callable[..., str], *columns: _Coded) -> _Coded:
