@@ -62,7 +62,7 @@ def compare_offices(source: Source) -> pd.DataFrame:
     out.insert(2, "regency", [verdicts.models[s].office.regency for s in out["sop_id"]])
     out["timezone"] = [verdicts.models[s].office.timezone for s in out["sop_id"]]
     out["minutes_per_day"] = [verdicts.models[s].calendar.minutes_per_day for s in out["sop_id"]]
-    return out.sort_values(["office", "sop_id"], kind="stable").reset_index(drop=True)
+    return out.sort_values(["regency", "office", "sop_id"], kind="stable").reset_index(drop=True)
 
 
 def compare_roles(

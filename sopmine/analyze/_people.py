@@ -40,8 +40,10 @@ def summarize_workload(
 ) -> pd.DataFrame:
     """Per role (SOP actor) or per person: steps done, cases, working time, breaches.
 
-    Columns: sop_id, role (the SOP actor id, or the exported text when it names no actor),
-    role_name, [resource], steps_done, cases, share_pct (of the SOP's completions),
+    Columns: sop_id, role (the SOP actor id, or the exported text when it names no actor; a
+    step exported without a role counts under its SOP actor), role_name, [resource],
+    steps_done, cases, share_pct (of the SOP's completions, or of those with a person when
+    ``by="resource"``),
     elapsed_median_minutes, elapsed_total_minutes, breaches, breach_pct, over_target_minutes,
     over_target_days. With ``pseudonymized``, people appear as stable pseudonyms.
     """
@@ -58,7 +60,7 @@ def summarize_workload(
             "steps_done": grouped.size(),
             "cases": grouped["case_id"].nunique(),
             "elapsed_median_minutes": grouped["elapsed"].median(),
-            "elapsed_total_minutes": grouped["elapsed"].sum(),
+            "elapsed_total_minutes": grouped["elapsed"].sum(min_count=1),
             "timed": grouped["elapsed"].count(),
             "breaches": grouped["breach"].sum(),
             "over_target_minutes": grouped["over"].sum(),

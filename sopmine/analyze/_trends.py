@@ -41,7 +41,7 @@ def summarize_kpis(source: Source) -> pd.DataFrame:
     )
     steps = verdicts.steps.assign(sop_id=verdicts.steps["sop_id"].astype(str))
     timed = steps[steps["elapsed_minutes"].notna()].groupby("sop_id")["breach"]
-    out["step_breach_pct"] = 100.0 * timed.mean()
+    out.insert(list(out.columns).index("open"), "step_breach_pct", 100.0 * timed.mean())
     out = out.reset_index()
     out.insert(1, "office", [verdicts.models[s].office.name for s in out["sop_id"]])
     out.insert(2, "service", [verdicts.models[s].service for s in out["sop_id"]])
@@ -56,7 +56,8 @@ def summarize_trends(source: Source, *, freq: Frequency = "month") -> pd.DataFra
     Applications count in the period they arrived (``arrivals``); finished cases in the period
     they finished (``finished``, ``on_time_pct``, ``median_service_days``, ``conformant_pct``);
     ``step_breach_pct`` is over the steps completed in the period, and ``open_at_end`` the
-    cases in progress at its end. Periods are office-local calendar periods; ``partial`` marks
+    cases in progress at its end. Every period from the first arrival to the as-of time has a
+    row, quiet ones too (rates empty). Periods are office-local calendar periods; ``partial`` marks
     a period the as-of time falls in.
     """
     verdicts = as_verdicts(source)
@@ -78,13 +79,17 @@ def summarize_trends(source: Source, *, freq: Frequency = "month") -> pd.DataFra
         axis=1,
     )
     out.index = out.index.set_names(["sop_id", "period"])
-    out = out.reset_index().sort_values(["sop_id", "period"], kind="stable")
-    for column in ("arrivals", "finished"):
+    out = out.reset_index()
+    wip = count_work_in_progress(verdicts, freq=freq)  # every period, quiet ones included
+    out = wip.merge(out, on=["sop_id", "period"], how="outer")
+    out = out.sort_values(["sop_id", "period"], kind="stable")
+    for column in ("arrivals", "finished", "open_at_end"):
         out[column] = out[column].fillna(0).astype("int64")
-    wip = count_work_in_progress(verdicts, freq=freq)
-    out = out.merge(wip[["sop_id", "period", "open_at_end"]], on=["sop_id", "period"], how="left")
+    columns = ["sop_id", "period", "arrivals", "finished", "on_time_pct", "median_service_days",
+               "conformant_pct", "step_breach_pct", "open_at_end"]  # fmt: skip
+    out = out[columns].reset_index(drop=True)
     out["partial"] = _partial(out, verdicts, freq)
-    return out.reset_index(drop=True)
+    return out
 
 
 def count_work_in_progress(
@@ -107,7 +112,11 @@ def count_work_in_progress(
         if not mine.any():
             continue
         last = verdicts.as_of
-        stop = np.nanmax(end[mine]) if last is None else _local_day(verdicts, sop_id, last)
+        closing = end[mine][~np.isnat(end[mine])]
+        if last is not None:
+            stop = _local_day(verdicts, sop_id, last)
+        else:  # no as-of time: up to the latest event
+            stop = max(closing.max() if len(closing) else start[mine].max(), start[mine].max())
         days = np.arange(start[mine].min(), max(stop, start[mine].max()) + 1)
         opened = np.searchsorted(np.sort(start[mine]), days, side="right")
         closed = np.searchsorted(np.sort(end[mine & finished]), days, side="right")
@@ -164,7 +173,7 @@ def _period(days: npt.NDArray[np.datetime64], freq: str) -> pd.DatetimeIndex:
     if freq == "month":
         return index.to_period("M").to_timestamp()
     if freq == "week":
-        return (index - pd.to_timedelta(index.dayofweek, unit="D")).normalize()
+        return (index - pd.to_timedelta(index.day_of_week, unit="D")).normalize()
     return index.normalize()
 
 

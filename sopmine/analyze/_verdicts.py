@@ -126,16 +126,31 @@ class Verdicts:
         return out
 
     def actor_ids(self, frame: pd.DataFrame, column: str = "role") -> pd.Series:
-        """Per row, the SOP actor id its role text names (the text itself when none matches)."""
+        """Per row, the SOP actor id its role text names (the text itself when none matches).
+
+        A row without a role (an export that names nobody, as for the applicant's own steps)
+        gets the SOP actor of its step, when the frame has a ``step_id``.
+        """
         codes = frame[column].astype("category")
-        sops = frame["sop_id"].astype(str)
         labels = codes.cat.categories.astype(str)
-        pairs = pd.DataFrame({"sop": sops.to_numpy(), "code": codes.cat.codes.to_numpy()})
+        role = codes.cat.codes.to_numpy()
+        steps = frame["step_id"].astype("category") if "step_id" in frame else None
+        step = np.full(len(frame), -1) if steps is None else steps.cat.codes.to_numpy()
+        pairs = pd.DataFrame(
+            {
+                "sop": frame["sop_id"].astype("category").cat.codes.to_numpy(),
+                "code": role,
+                "step": np.where(role < 0, step, -1),
+            }
+        )
         unique = pairs.drop_duplicates()
+        sop_names = frame["sop_id"].astype("category").cat.categories.astype(str)
+        step_names = [] if steps is None else list(steps.cat.categories.astype(str))
         names = [
-            "" if code < 0 else self._actor_names(sop).get(normalize_label(labels[code]),
-                                                           labels[code])
-            for sop, code in zip(unique["sop"], unique["code"], strict=True)
+            self._step_actor(sop_names[sop], step_names[s] if s >= 0 else None) if code < 0
+            else self._actor_names(sop_names[sop]).get(normalize_label(labels[code]),
+                                                       labels[code])
+            for sop, code, s in zip(unique["sop"], unique["code"], unique["step"], strict=True)
         ]  # fmt: skip
         lookup = pd.Series(names, index=pd.MultiIndex.from_frame(unique), dtype=object)
         mapped = lookup.reindex(pd.MultiIndex.from_frame(pairs)).to_numpy()
@@ -151,6 +166,15 @@ class Verdicts:
             return model.actor(actor_id).name
         except KeyError:
             return actor_id
+
+    def _step_actor(self, sop_id: str, step_id: str | None) -> str:
+        model = self.models.get(sop_id)
+        if model is None or step_id is None:
+            return ""
+        try:
+            return model.step(step_id).actor
+        except KeyError:
+            return ""
 
     def _actor_names(self, sop_id: str) -> dict[str, str]:
         if sop_id not in self._roles:
@@ -178,6 +202,15 @@ def as_verdicts(
     """
     if isinstance(source, Verdicts):
         return source
+    if isinstance(source, pd.DataFrame | Mapping | str) or not isinstance(
+        source, CheckTables | Iterable
+    ):
+        table = isinstance(source, pd.DataFrame | Mapping)
+        raise SopmineError(
+            f"cannot analyse a {type(source).__name__}: pass a check result (sopmine.check), "
+            "a list of them, or sopmine.read_verdicts(db)"
+            + ("; the analytics need the cases, steps and deviations together" if table else "")
+        )
     results = [source] if isinstance(source, CheckTables) else list(source)
     if not results:
         raise SopmineError("no check results to analyse: pass sopmine.check(...) output")

@@ -15,8 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -186,6 +187,10 @@ class Edge(_Frozen):
     outcome: Outcome | None = None
 
 
+_CACHED = ("_steps_by_id", "_actors_by_id", "edges", "calendar", "hash")
+"""The cached properties of a model: derived from its fields, dropped from a copy."""
+
+
 class SopModel(_Frozen):
     """A licence type's SOP as a reference model.
 
@@ -213,6 +218,16 @@ class SopModel(_Frozen):
     calendar_settings: CalendarSettings = Field(default=CalendarSettings(), alias="calendar")
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy (pydantic's), without the derived values cached on this instance.
+
+        The calendar, the flow edges and the hash are computed again from the copy's fields.
+        """
+        copy = super().model_copy(update=update, deep=deep)
+        for name in _CACHED:
+            copy.__dict__.pop(name, None)
+        return copy
 
     def step(self, step_id: str) -> Step:
         """The step with this id (KeyError if there is none)."""
