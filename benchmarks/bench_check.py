@@ -5,7 +5,8 @@ case) and writes the events to Parquet, with the step rows also in pm4py's colum
 (``case:concept:name`` = case_id, ``concept:name`` = step_id or ``"~" + activity`` where the
 event maps to no step, ``time:timestamp`` = timestamp). Then each side runs in a fresh
 subprocess, so that its peak memory is its own; reading the Parquet file and imports (pm4py
-included) are outside the timing, and so is one warm-up call for pm4py's lazy imports:
+and the holidays package's country modules included) are outside the timing, and so is one
+warm-up call for pm4py's lazy imports:
 
 * sopmine: ``sopmine.check.check(events, model, cache=AlignmentCache())``, the full check:
   alignments per variant, roles, four-eyes, SLA in working time with clock stops; a fresh
@@ -67,6 +68,7 @@ SOPMINE = """
 import json, resource, sys, time
 import pandas as pd
 import pm4py  # imported before the timing, as for the peer
+import holidays.countries  # imported before the timing too (the calendar imports it lazily)
 import sopmine.pm4py_bridge
 from sopmine import load_sop
 from sopmine.check import AlignmentCache, check

@@ -166,25 +166,22 @@ class OfficeCalendar:
         >>> float(end[0] - start[0])
         120.0
         """
-        local = [self._local_ns(values) for values in instants]
-        known = [values != _NAT for values in local]
-        ends = [
-            (int(np.min(v, where=k, initial=_LAST)), int(v.max()))
-            for v, k in zip(local, known, strict=True)
-            if k.any()
-        ]
+        indexes = [self.to_local(values) for values in instants]  # no copy of the values
+        ends = [(i.min(), i.max()) for i in indexes if i.notna().any()]
         span = None
         if ends:
-            first = np.array([min(e[0] for e in ends)], dtype="datetime64[ns]")
-            last = np.array([max(e[1] for e in ends)], dtype="datetime64[ns]")
-            span = _year_span(np.concatenate([first, last]))
+            first = min(e[0] for e in ends).tz_localize(None).to_datetime64()
+            last = max(e[1] for e in ends).tz_localize(None).to_datetime64()
+            span = _year_span(np.array([first, last], dtype="datetime64[ns]"))
         clocks: list[npt.NDArray[np.float64]] = []
-        for values, mask in zip(local, known, strict=True):
+        for index in indexes:
             if span is None:
-                clocks.append(np.full(values.shape, np.nan))
+                clocks.append(np.full(len(index), np.nan))
                 continue
-            clock = self._cumulative_ns(values, mask, self._days(*span)) / _NS_PER_MINUTE
-            clock[~mask] = np.nan
+            values = np.asarray(index.tz_localize(None).asi8)
+            known = values != _NAT
+            clock = self._cumulative_ns(values, known, self._days(*span)) / _NS_PER_MINUTE
+            clock[~known] = np.nan
             clocks.append(clock)
         return tuple(clocks)
 

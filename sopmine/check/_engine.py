@@ -37,7 +37,7 @@ from sopmine.check._flow import (
 from sopmine.check._prepare import KINDS as _KIND_NAMES
 from sopmine.check._prepare import Events, Prepared, aware, prepare
 from sopmine.check._text import Texts
-from sopmine.check._time import Clock, stopped_intervals, stopped_minutes
+from sopmine.check._time import Clock, stop_pairs, stopped_intervals, stopped_minutes
 from sopmine.errors import SopmineError
 from sopmine.sop import SopModel, load_sop
 from sopmine.sop.flow import quickest_completions
@@ -170,8 +170,8 @@ def check(
     restart = clock_kind == "clock_restart"
     w = Clock(
         model,
-        done_at,
-        done.start,
+        done.stamp,
+        done.start_stamp,
         stops["stop_from"].to_numpy(),
         stops["stop_to"].to_numpy(),
         clock_at[restart],
@@ -257,9 +257,22 @@ class _Stopped:
     w_from: _Floats
     w_to: _Floats
 
-    def minutes(self, case: _Ints, lo: _Floats, hi: _Floats) -> _Floats:
-        """Stopped working minutes within each span ``lo..hi`` of its case."""
-        return stopped_minutes(case, lo, hi, self.case, self.w_from, self.w_to)
+    def minutes(
+        self,
+        case: _Ints,
+        lo: _Floats,
+        hi: _Floats,
+        pairs: tuple[_Ints, _Ints] | None = None,
+    ) -> _Floats:
+        """Stopped working minutes within each span ``lo..hi`` of its case.
+
+        ``pairs`` are :meth:`pairs` of ``case``, when several spans share their cases.
+        """
+        return stopped_minutes(case, lo, hi, self.case, self.w_from, self.w_to, pairs)
+
+    def pairs(self, case: _Ints) -> tuple[_Ints, _Ints]:
+        """Each span of ``case`` with each stop of its case (positions in both)."""
+        return stop_pairs(case, self.case)
 
 
 @dataclass(frozen=True)
@@ -333,52 +346,57 @@ def _steps(prepared: Prepared, w_done: _Floats, w_start: _Floats, stopped: _Stop
     case = done.case
     done_at = done.at
     n = case.size
-    # the handover: the completion of the case's previous completed event
     first = np.ones(n, dtype=np.bool_)
     np.not_equal(case[1:], case[:-1], out=first[1:])
-    w_hand = np.empty(n)
-    w_hand[1:] = w_done[:-1]
-    w_hand[first] = np.nan
-    hand_at = np.empty(n, dtype="datetime64[us]")
-    hand_at[1:] = done_at[:-1]
-    hand_at[first] = np.datetime64("NaT", "us")
-    stop_all = stopped.minutes(case, w_hand, w_done)
+    keep = done.step >= 0  # the SOP steps; any completed event hands over
+    everything = bool(keep.all())
+
+    def kept(values: Any) -> Any:
+        return values if everything else values[keep]
+
+    # the handover: the completion of the case's previous completed event
+    previous = np.arange(-1, n - 1) if everything else np.flatnonzero(keep) - 1
+    no_handover = kept(first)
+    previous[no_handover] = 0
+    w_hand = w_done[previous]
+    w_hand[no_handover] = np.nan
+    hand_at = done_at[previous]
+    hand_at[no_handover] = np.datetime64("NaT", "us")
+    del previous
+    case, w_done, w_start = kept(case), kept(w_done), kept(w_start)
+    pairs = stopped.pairs(case)
+    stop_all = stopped.minutes(case, w_hand, w_done, pairs)
     elapsed = w_done - w_hand
     elapsed -= stop_all
     # NaN without a start or a handover: the spans are NaN, their stopped minutes 0
     waiting = w_start - w_hand
-    waiting -= stopped.minutes(case, w_hand, w_start)
+    waiting -= stopped.minutes(case, w_hand, w_start, pairs)
     processing = w_done - w_start
-    processing -= stopped.minutes(case, w_start, w_done)
+    processing -= stopped.minutes(case, w_start, w_done, pairs)
     stop_all[np.isnan(w_hand)] = np.nan
-    step = done.step
-    keep: Any = step >= 0
-    if keep.all():
-        keep = slice(None)
-    kept = step[keep]
+    step = kept(done.step)
     targets = np.array([model.target_minutes(s.id) for s in model.steps])
     numbers = np.array([s.number for s in model.steps], dtype=np.int64)
-    target = targets[kept]
-    elapsed = elapsed[keep]
+    target = targets[step]
     columns = {
-        "step_id": prepared.step_id(kept),
-        "step_number": numbers[kept],
-        "activity": done.activity[keep],
-        "role": done.role[keep],
-        "resource": done.resource[keep],
-        "handover_at": aware(hand_at[keep]),
-        "started_at": done.start_stamp[keep],
-        "completed_at": done.stamp[keep],
-        "waiting_minutes": waiting[keep],
-        "processing_minutes": processing[keep],
+        "step_id": prepared.step_id(step),
+        "step_number": numbers[step],
+        "activity": kept(done.activity),
+        "role": kept(done.role),
+        "resource": kept(done.resource),
+        "handover_at": aware(hand_at),
+        "started_at": kept(done.start_stamp),
+        "completed_at": kept(done.stamp),
+        "waiting_minutes": waiting,
+        "processing_minutes": processing,
         "elapsed_minutes": elapsed,
-        "stopped_minutes": stop_all[keep],
+        "stopped_minutes": stop_all,
         "target_minutes": target,
         "breach": elapsed > target,  # NaN is no breach
-        "source_file": done.source_file[keep],
-        "source_row": done.source_row[keep],
+        "source_file": kept(done.source_file),
+        "source_row": kept(done.source_row),
     }
-    return _Columns(case[keep], columns)
+    return _Columns(case, columns)
 
 
 def _cases(
@@ -440,7 +458,8 @@ def _cases(
     until_w = np.where(is_open, w_now, last_w)
     until_w = np.where(np.isnan(start_w), np.nan, until_w)
     everyone = np.arange(n_cases)
-    elapsed = until_w - start_w - stopped.minutes(everyone, start_w, until_w)
+    pairs = stopped.pairs(everyone)
+    elapsed = until_w - start_w - stopped.minutes(everyone, start_w, until_w, pairs)
     target = target_v[pick]
     # the step an open case is at: its open row, else the next step after its last one
     current_code = np.full(n_cases, -1, dtype=np.int64)
@@ -452,7 +471,7 @@ def _cases(
     current_code[open_case[open_step >= 0]] = open_step[open_step >= 0]
     current_code[~is_open] = -1
     since = np.where(is_open, last_w, np.nan)
-    step_elapsed = w_now - since - stopped.minutes(everyone, since, np.full(n_cases, w_now))
+    step_elapsed = w_now - since - stopped.minutes(everyone, since, np.full(n_cases, w_now), pairs)
     targets = np.array([step_targets[s.id] for s in model.steps] + [np.nan])
     step_target = targets[np.where(current_code >= 0, current_code, len(model.steps))]
     share = model.sla.at_risk_share
@@ -536,14 +555,19 @@ def _sorted_cat(coded: _Coded) -> pd.Categorical:
     small = pd.Categorical(labels[present])
     lookup = np.full(len(labels) + 1, -1, dtype=np.int64)
     lookup[present] = small.codes
-    categories = pd.Index([str(c) for c in small.categories], dtype="str")
-    return pd.Categorical.from_codes(lookup[codes], categories=categories)
+    return pd.Categorical.from_codes(lookup[codes], categories=_as_str(small.categories))
 
 
 def _str_categories(cat: pd.Categorical) -> pd.Categorical:
     """The same values, with categories as ``str`` (so that categoricals can be united)."""
-    categories = pd.Index([str(c) for c in cat.categories], dtype="str")
-    return pd.Categorical.from_codes(cat.codes, categories=categories)
+    return pd.Categorical.from_codes(cat.codes, categories=_as_str(cat.categories))
+
+
+def _as_str(categories: pd.Index) -> pd.Index:
+    """Categories as ``str`` values in a ``str`` index."""
+    if categories.dtype == "str":
+        return categories
+    return pd.Index([str(c) for c in categories], dtype="str")
 
 
 @dataclass(frozen=True)

@@ -149,21 +149,28 @@ def find_variants(
     has = np.flatnonzero(count > 0)
     if has.size == 0:
         return Variants(of_case, [], np.zeros(0, dtype=np.bool_), done_start, count)
-    position = np.arange(done_case.size, dtype=np.int64) - done_start[done_case]
+    position = np.arange(done_case.size, dtype=np.int64)
+    position -= done_start[done_case]
     longest = int(count.max())
     with np.errstate(over="ignore"):
         powers1 = np.cumprod(np.full(longest, _P1, dtype=np.uint64))
         powers2 = np.cumprod(np.full(longest, _P2, dtype=np.uint64))
         value = (symbol + 1).astype(np.uint64)
-        h1 = np.add.reduceat(value * powers1[position], done_start[has])
-        h2 = np.add.reduceat(value * powers2[position], done_start[has])
+        term = powers1[position]
+        term *= value
+        h1 = np.add.reduceat(term, done_start[has])
+        np.take(powers2, position, out=term)
+        term *= value
+        h2 = np.add.reduceat(term, done_start[has])
+        del term, value
         key = h1 ^ (h2 >> np.uint64(1)) ^ (count[has].astype(np.uint64) << np.uint64(40))
         key = key ^ case_open[has].astype(np.uint64)  # open and closed cases apart
     codes, _ = pd.factorize(pd.Series(key))
     first = np.full(int(codes.max()) + 1, -1, dtype=np.int64)
     first[codes[::-1]] = has[::-1]  # the first case of each variant
-    representative = first[codes]
-    same = _same_traces(has, representative, done_start, count, symbol, case_open)
+    representative = np.arange(n_cases, dtype=np.int64)
+    representative[has] = first[codes]
+    same = _same_traces(done_case, position, representative, done_start, count, symbol, case_open)
     if not same:
         codes = _exact_codes(has, done_start, count, symbol, case_open)
         first = np.full(int(codes.max()) + 1, -1, dtype=np.int64)
@@ -176,23 +183,26 @@ def find_variants(
 
 
 def _same_traces(
-    cases: _Ints,
+    done_case: _Ints,
+    position: _Ints,
     representative: _Ints,
     start: _Ints,
     count: _Ints,
     symbol: _Ints,
     case_open: npt.NDArray[np.bool_],
 ) -> bool:
-    """Whether every case has exactly its representative's trace and open state."""
-    if not (count[cases] == count[representative]).all():
+    """Whether every case has exactly its representative's trace and open state.
+
+    ``done_case`` and ``position`` give each completed event's case and place in its trace;
+    ``representative`` each case's representative (itself for a case without events).
+    """
+    if not (count == count[representative]).all():
         return False
-    if not (case_open[cases] == case_open[representative]).all():
+    if not (case_open == case_open[representative]).all():
         return False
-    lengths = count[cases]
-    offset = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    mine = np.repeat(start[cases], lengths) + offset
-    theirs = np.repeat(start[representative], lengths) + offset
-    return bool((symbol[mine] == symbol[theirs]).all())
+    theirs = start[representative][done_case]  # the same place in the representative's trace
+    theirs += position
+    return bool((symbol[theirs] == symbol).all())
 
 
 def _exact_codes(

@@ -333,7 +333,7 @@ def _order(case: _Ints, at: _Instants) -> _Ints | None:
     if in_time:
         begin = np.flatnonzero(np.append(True, ~same))  # where each block of one case starts
         first = case[begin]
-        if np.unique(first).size == begin.size:  # one block per case: move the blocks
+        if begin.size == int(case.max()) + 1:  # one block per case (codes 0..): move the blocks
             blocks = np.argsort(first, kind="stable")
             length = np.diff(np.append(begin, n))[blocks]
             shift = begin[blocks] - (np.cumsum(length) - length)

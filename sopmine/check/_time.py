@@ -26,7 +26,7 @@ import pandas as pd
 
 from sopmine.sop import SopModel
 
-__all__ = ["Clock", "stopped_intervals", "stopped_minutes"]
+__all__ = ["Clock", "stop_pairs", "stopped_intervals", "stopped_minutes"]
 
 _Floats = npt.NDArray[np.float64]
 _Ints = npt.NDArray[np.int64]
@@ -38,12 +38,14 @@ _RESUMES = ("clock_resume", "clock_restart")
 class Clock:
     """The working-time clock ``W`` of one check: one origin for every instant it reads.
 
-    Instants are UTC ``datetime64`` arrays without a zone (NaT allowed).
+    Instants are UTC ``datetime64`` arrays without a zone, or tz-aware arrays (NaT allowed).
     """
 
-    def __init__(self, model: SopModel, *instants: _Instants) -> None:
+    def __init__(self, model: SopModel, *instants: _Instants | pd.arrays.DatetimeArray) -> None:
         aware = [
-            pd.DatetimeIndex(np.asarray(i, dtype="datetime64[us]")).tz_localize("UTC")
+            pd.DatetimeIndex(i, copy=False)
+            if isinstance(i, pd.arrays.DatetimeArray)
+            else pd.DatetimeIndex(np.asarray(i, dtype="datetime64[us]")).tz_localize("UTC")
             for i in instants
         ]
         self._values = model.calendar.working_clock(*aware)
@@ -175,28 +177,43 @@ def stopped_minutes(
     stop_case: _Ints,
     w_stop: _Floats,
     w_resume: _Floats,
+    pairs: tuple[_Ints, _Ints] | None = None,
 ) -> _Floats:
     """Working minutes of each span ``w_from..w_to`` (W values) during which a clock stood.
 
     Each span is set against the stops of its case (``stop_case`` in ascending order, as
-    :func:`stopped_intervals` gives them); NaN spans give 0.
+    :func:`stopped_intervals` gives them); NaN spans give 0. ``pairs`` are
+    :func:`stop_pairs` of ``case`` when already known.
     """
     result = np.zeros(case.size)
-    if stop_case.size == 0 or case.size == 0:
-        return result
-    cases = max(int(case.max()), int(stop_case.max())) + 1
-    count = np.bincount(stop_case, minlength=cases)
-    first = np.cumsum(count) - count  # stop_case is sorted: each case's stops are together
-    per_row = count[case]
-    row = np.flatnonzero(per_row)
+    row, stop = stop_pairs(case, stop_case) if pairs is None else pairs
     if row.size == 0:
         return result
-    many = per_row[row]
-    row = np.repeat(row, many)
-    stop = np.repeat(first[case[row[np.cumsum(many) - many]]], many)
-    stop += np.arange(row.size) - np.repeat(np.cumsum(many) - many, many)
     lo = np.maximum(w_from[row], w_stop[stop])
     hi = np.minimum(w_to[row], w_resume[stop])
     overlap = np.where(hi > lo, hi - lo, 0.0)  # NaN compares False: no overlap
     np.add.at(result, row, overlap)
     return result
+
+
+def stop_pairs(case: _Ints, stop_case: _Ints) -> tuple[_Ints, _Ints]:
+    """Every (span, stop) of the same case: span positions and stop positions, by span.
+
+    ``stop_case`` is in ascending order; each span meets its case's stops in their order.
+    """
+    none = np.zeros(0, dtype=np.int64)
+    if stop_case.size == 0 or case.size == 0:
+        return none, none
+    cases = max(int(case.max()), int(stop_case.max())) + 1
+    count = np.bincount(stop_case, minlength=cases)
+    first = np.cumsum(count) - count  # each case's stops are together
+    per_row = count[case]
+    row = np.flatnonzero(per_row)
+    if row.size == 0:
+        return none, none
+    many = per_row[row]
+    begin = np.cumsum(many) - many
+    stop = np.repeat(first[case[row]] - begin, many)
+    row = np.repeat(row, many)
+    stop += np.arange(row.size)
+    return row, stop
