@@ -80,8 +80,9 @@ def test_open_cases_lists_at_risk_first(db: Path, tmp_path: Path) -> None:
     assert f"Kasus berjalan ({len(expected):,}; {min(5, len(expected))} shown)" in done.stdout
     rows = [line for line in done.stdout.splitlines() if line.startswith("│")]
     shown = [[c.strip() for c in line.strip("│").split("│")] for line in rows]
-    assert [r[1] for r in shown] == list(expected["case_id"].astype(str).head(5))
-    assert [r[6] == "ya" for r in shown] == list(expected["at_risk"].head(5))
+    # one SOP: no SOP column; the case number, never cut, comes first
+    assert [r[0] for r in shown] == list(expected["case_id"].astype(str).head(5))
+    assert [r[5] == "ya" for r in shown] == list(expected["at_risk"].head(5))
 
 
 def test_open_cases_at_risk_only(db: Path, tmp_path: Path) -> None:

@@ -105,15 +105,18 @@ def open_cases_command(
         title=f"{head[0]} ({len(cases):,}; {min(limit, len(cases)):,} shown)",
         title_justify="left",
     )
-    table.add_column("SOP")
-    for name in head[1:4]:
+    several = cases["sop_id"].nunique() > 1
+    if several:
+        table.add_column("SOP", overflow="fold")
+    table.add_column(head[1], no_wrap=True)  # a case number is never cut
+    for name in head[2:4]:
         table.add_column(name)
     for name in head[4:]:
         table.add_column(name, justify="right")
     yes = "ya" if language == "id" else "yes"
     for row in _records(cases.head(limit)):
         table.add_row(
-            str(row["sop_id"]), str(row["case_id"]),
+            *([str(row["sop_id"])] if several else []), str(row["case_id"]),
             str(row["current_step_name"]), str(row["current_actor"]),
             _pct(float(row["service_used_pct"])), _days(float(row["remaining_days"]), language),
             yes if row["at_risk"] else "",
