@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
+from cli_helpers import sopmine_cli
 
 import sopmine
 from sopmine import Store, check, check_store, load_files, simulate
@@ -19,18 +17,6 @@ from sopmine.errors import SopmineError
 
 SOP = "karimun_sicantik"
 AS_OF = "2025-03-31 16:00"
-
-
-def sopmine_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sopmine", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, "COLUMNS": "200"},
-        timeout=180,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import sopmine_cli as run_cli
 
 from sopmine import (
     SimulationSettings,
@@ -23,15 +22,7 @@ SOP = "rohil_izin_insidentil"
 
 
 def sopmine_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sopmine", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, "COLUMNS": "240"},
-        timeout=180,
-        check=False,
-    )
+    return run_cli(*args, cwd=cwd, columns=240)
 
 
 @pytest.fixture(scope="module")
