@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sopmine.analyze._trends import summarize_kpis
-from sopmine.analyze._verdicts import Source, Verdicts, as_verdicts
+from sopmine.analyze._verdicts import Source, Verdicts, as_verdicts, minutes_over_target
 from sopmine.sop import Actor
 from sopmine.sop.labels import normalize_label
 
@@ -90,9 +90,7 @@ def compare_roles(
             "case_id": steps["case_id"].to_numpy(),
             "elapsed": steps["elapsed_minutes"].to_numpy(dtype=float),
             "breach": steps["breach"].to_numpy(dtype=bool),
-            "over": np.nan_to_num(
-                np.clip(steps["elapsed_minutes"] - steps["target_minutes"], 0.0, None)
-            ),
+            "over": minutes_over_target(steps),
         }
     )
     grouped = frame.groupby(["family", "sop_id"], sort=True, observed=True)

@@ -8,7 +8,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from sopmine.analyze._verdicts import Source, Verdicts, as_verdicts
+from sopmine.analyze._verdicts import Source, Verdicts, as_verdicts, minutes_over_target
 
 __all__ = ["count_handovers", "find_role_delays", "pseudonymize", "summarize_workload"]
 
@@ -166,8 +166,6 @@ def find_role_delays(source: Source) -> pd.DataFrame:
 def _step_frame(verdicts: Verdicts) -> pd.DataFrame:
     """The steps with the role as an SOP actor id and the time over target."""
     steps = verdicts.steps
-    elapsed = steps["elapsed_minutes"].to_numpy(dtype=float)
-    over = np.clip(elapsed - steps["target_minutes"].to_numpy(dtype=float), 0.0, None)
     return pd.DataFrame(
         {
             "sop_id": steps["sop_id"],
@@ -176,9 +174,9 @@ def _step_frame(verdicts: Verdicts) -> pd.DataFrame:
             "role": verdicts.actor_ids(steps),
             "resource": steps["resource"],
             "completed_at": steps["completed_at"],
-            "elapsed": elapsed,
+            "elapsed": steps["elapsed_minutes"].to_numpy(dtype=float),
             "breach": steps["breach"].to_numpy(dtype=bool),
-            "over": np.nan_to_num(over),
+            "over": minutes_over_target(steps),
         }
     )
 

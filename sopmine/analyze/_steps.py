@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sopmine.analyze._verdicts import Source, Verdicts, as_verdicts
+from sopmine.analyze._verdicts import Source, Verdicts, as_verdicts, minutes_over_target
 
 __all__ = ["STEP_STAT_COLUMNS", "analyze_steps", "rank_bottlenecks"]
 
@@ -112,8 +112,6 @@ def _model_steps(verdicts: Verdicts) -> pd.DataFrame:
 
 
 def _measures(verdicts: Verdicts, steps: pd.DataFrame) -> pd.DataFrame:
-    elapsed = steps["elapsed_minutes"].to_numpy(dtype=float)
-    over = np.clip(elapsed - steps["target_minutes"].to_numpy(dtype=float), 0.0, None)
     span = steps["completed_at"] - steps["handover_at"]
     return pd.DataFrame(
         {
@@ -122,10 +120,10 @@ def _measures(verdicts: Verdicts, steps: pd.DataFrame) -> pd.DataFrame:
             "case_id": steps["case_id"],
             "waiting": steps["waiting_minutes"],
             "processing": steps["processing_minutes"],
-            "elapsed": elapsed,
+            "elapsed": steps["elapsed_minutes"].to_numpy(dtype=float),
             "calendar_hours": span.dt.total_seconds().to_numpy() / 3600.0,
             "breach": steps["breach"].to_numpy(dtype=bool),
-            "over": np.nan_to_num(over),
+            "over": minutes_over_target(steps),
         }
     )
 

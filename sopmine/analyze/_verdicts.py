@@ -322,3 +322,13 @@ def _wanted(value: str, wanted: str | Iterable[str] | None) -> bool:
     if wanted is None:
         return True
     return value == wanted if isinstance(wanted, str) else value in set(wanted)
+
+
+def minutes_over_target(steps: pd.DataFrame) -> npt.NDArray[np.float64]:
+    """Per step row, the working minutes beyond its Waktu: ``max(elapsed - target, 0)``.
+
+    A row without an elapsed time (a case's first event) counts 0.
+    """
+    elapsed = steps["elapsed_minutes"].to_numpy(dtype=float)
+    over = np.clip(elapsed - steps["target_minutes"].to_numpy(dtype=float), 0.0, None)
+    return np.asarray(np.nan_to_num(over), dtype=np.float64)
