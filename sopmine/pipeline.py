@@ -328,7 +328,10 @@ def read_verdicts(
                 f"run: sopmine check --db {path}"
             )
         latest = runs.sort_values("run_id").groupby("sop_id").tail(1)
-        tables = {t: store.results(t, sop_id=sop) for t in ("cases", "steps", "deviations")}
+        tables = {
+            t: store.results(t, sop_id=sop, text="category")
+            for t in ("cases", "steps", "deviations")
+        }
         models = [_run_model(store, str(r.sop_id), str(r.sop_hash)) for r in latest.itertuples()]
     as_of = pd.Timestamp(latest["as_of"].max()).tz_convert("UTC")
     verdicts = from_tables(tables, models, as_of=as_of)

@@ -82,8 +82,10 @@ class Verdicts:
         """The cases of these SOPs and offices that arrived in the period, with their rows.
 
         A case belongs to the period of its first event (its arrival), in office time;
-        ``period_to`` is inclusive.
+        ``period_to`` is inclusive. With nothing to narrow by, the verdicts themselves.
         """
+        if sop_id is None and office is None and period_from is None and period_to is None:
+            return self
         keep = np.ones(len(self.cases), dtype=bool)
         for column, wanted in (("sop_id", sop_id), ("office", office)):
             if wanted is not None:
@@ -305,9 +307,19 @@ def _rows_of(frame: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
     """The rows of ``frame`` whose (sop_id, case_id) is among ``cases``."""
     if frame.empty or len(cases) == 0:
         return frame.iloc[:0].reset_index(drop=True)
-    wanted = pd.MultiIndex.from_arrays([cases["sop_id"].astype(str), cases["case_id"].astype(str)])
-    keys = pd.MultiIndex.from_arrays([frame["sop_id"].astype(str), frame["case_id"].astype(str)])
-    return frame[keys.isin(wanted)].reset_index(drop=True)
+    # Per SOP, membership of the case-id categories, then looked up by code: no string
+    # comparison per row (a million step rows select in milliseconds).
+    sops = frame["sop_id"].astype("category")
+    ids = frame["case_id"].astype("category")
+    sop_codes, id_codes = sops.cat.codes.to_numpy(), ids.cat.codes.to_numpy()
+    case_sops = cases["sop_id"].astype(str).to_numpy()
+    case_ids = cases["case_id"].astype(str).to_numpy()
+    keep = np.zeros(len(frame), dtype=bool)
+    for code, sop_id in enumerate(sops.cat.categories):
+        wanted = ids.cat.categories.isin(case_ids[case_sops == str(sop_id)])
+        rows = (sop_codes == code) & (id_codes >= 0)
+        keep[rows] = wanted[id_codes[rows]]
+    return frame[keep].reset_index(drop=True)
 
 
 def _per_sop(frame: pd.DataFrame, values: Mapping[str, float], default: float) -> Any:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 import pandas as pd
@@ -275,11 +275,18 @@ class Store:
         return self._read("check runs", "SELECT * FROM check_runs ORDER BY run_id")
 
     def results(
-        self, table: str, *, sop_id: str | None = None, run_id: int | None = None
+        self,
+        table: str,
+        *,
+        sop_id: str | None = None,
+        run_id: int | None = None,
+        text: Literal["string", "category"] = "string",
     ) -> pd.DataFrame:
         """A result table (``cases``, ``steps`` or ``deviations``) of the stored checks.
 
         By default the latest run of each SOP (or of ``sop_id``); ``run_id`` picks one run.
+        ``text="category"`` returns text columns as categoricals, as the check does (faster
+        and smaller for large results).
         """
         if table not in RESULT_TABLES:
             raise StoreError(f"no result table {table!r}; use one of {', '.join(RESULT_TABLES)}")
@@ -295,7 +302,7 @@ class Store:
             f"SELECT * FROM {RESULT_TABLES[table]} WHERE run_id IN ({runs}) "  # noqa: S608
             "ORDER BY run_id, case_id"
         )
-        return self._read(f"check {table}", sql, params)
+        return self._read(f"check {table}", sql, params, text=text)
 
     def counts(self) -> dict[str, int]:
         """How many rows each table holds: sources, events, rejects, sop_models."""
@@ -304,10 +311,17 @@ class Store:
         tables = ("sources", "events", "rejects", "sop_models")
         return {table: int(n) for table, n in zip(tables, row, strict=True)}
 
-    def _read(self, what: str, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+    def _read(
+        self,
+        what: str,
+        sql: str,
+        params: list[Any] | None = None,
+        *,
+        text: Literal["string", "category"] = "string",
+    ) -> pd.DataFrame:
         """Run a read query, turning DuckDB errors into a StoreError about ``what``."""
         with self._guard(what):
-            return read_frame(self._connection(), sql, params)
+            return read_frame(self._connection(), sql, params, text=text)
 
     @contextmanager
     def _guard(self, what: str) -> Iterator[None]:
