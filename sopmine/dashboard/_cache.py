@@ -1,0 +1,110 @@
+"""The dashboard's cached reads: keyed by the store file, its version and the filters.
+
+The store is opened read-only only for the time of one read and closed again: DuckDB lets a
+single process write a file and refuses writers while a reader holds it, so a connection kept in
+``st.cache_resource`` would block ``sopmine load`` and ``check`` for as long as the dashboard
+runs. The results are cached instead, keyed by :func:`~._data.store_version`, which changes with
+every write; when a writer holds the file, the last version read is shown with a notice.
+
+Cached objects are shared by every session and never modified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from sopmine.analyze import Verdicts
+from sopmine.dashboard._data import Filters, StoreTables, read_store_tables, store_version
+from sopmine.errors import StoreBusyError
+from sopmine.pipeline import read_verdicts
+
+__all__ = ["Snapshot", "cached_table", "snapshot", "store_tables"]
+
+Version = tuple[int, int, int, int]
+_WAIT_SECONDS = 3.0
+
+
+class Snapshot:
+    """The verdicts the pages show: the store's version, and whether it is an older one."""
+
+    def __init__(self, path: Path, version: Version, *, stale: bool) -> None:
+        self.path = path
+        self.version = version
+        self.stale = stale
+
+    def verdicts(self, filters: Filters) -> Verdicts:
+        """The verdicts narrowed to ``filters`` (cached)."""
+        return _filtered(str(self.path), self.version, filters.key())
+
+    def table(self, name: str, filters: Filters, build: Callable[[Verdicts], Any]) -> Any:
+        """``build(verdicts)`` for these filters, cached under ``name``."""
+        return cached_table(str(self.path), self.version, filters.key(), name, build)
+
+
+def snapshot(path: Path) -> Snapshot:
+    """The newest readable verdicts of the store at ``path``.
+
+    Raises :class:`sopmine.SopmineError` (no store, no check yet) with the fix in its message,
+    and :class:`StoreBusyError` when a writer holds the file and nothing was read before.
+    """
+    version = store_version(path)
+    last = _last_read()
+    try:
+        _all(str(path), version)
+    except StoreBusyError:
+        previous = last.get(str(path))
+        if previous is None:
+            raise
+        return Snapshot(path, previous, stale=True)
+    last[str(path)] = version
+    return Snapshot(path, version, stale=False)
+
+
+def store_tables(path: Path) -> StoreTables:
+    """Sources, rejects and check runs of the store (cached per version)."""
+    return _store_tables(str(path), store_version(path))
+
+
+def cached_table(
+    path: str, version: Version, filters: tuple[Any, ...], name: str,
+    build: Callable[[Verdicts], Any],
+) -> Any:  # fmt: skip
+    """``build`` applied to the filtered verdicts, cached by store, version, filters and name.
+
+    ``name`` identifies the table (with its options, e.g. ``"workload:resource"``): the
+    builder itself is not part of the key.
+    """
+    return _table(path, version, filters, name, build)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _last_read() -> dict[str, Version]:
+    return {}
+
+
+@st.cache_resource(max_entries=2, show_spinner="Membaca data…")
+def _all(path: str, version: Version) -> Verdicts:
+    return read_verdicts(path, wait=_WAIT_SECONDS)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _filtered(path: str, version: Version, filters: tuple[Any, ...]) -> Verdicts:
+    sop, office, start, end = filters
+    return _all(path, version).select(sop_id=sop, office=office, period_from=start, period_to=end)
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _table(
+    path: str, version: Version, filters: tuple[Any, ...], name: str,
+    _build: Callable[[Verdicts], Any],
+) -> Any:  # fmt: skip
+    return _build(_filtered(path, version, filters))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _store_tables(path: str, version: Version) -> StoreTables:
+    return read_store_tables(Path(path), wait=_WAIT_SECONDS)

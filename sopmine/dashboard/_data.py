@@ -1,0 +1,298 @@
+"""What the dashboard's pages show, as frames: built from the verdicts and the store, no widgets.
+
+Everything here is plain pandas over :class:`sopmine.Verdicts` (or the store's small tables), so
+it is tested and benchmarked without Streamlit; :mod:`._cache` keeps the results per store
+version and filters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sopmine.analyze import Verdicts, rank_bottlenecks
+from sopmine.analyze._trends import _case_frame
+from sopmine.store import Store
+
+__all__ = [
+    "EXCEL_ROWS",
+    "Filters",
+    "StoreTables",
+    "case_list",
+    "deviations_by_step",
+    "deviations_by_type",
+    "overall_kpis",
+    "read_store_tables",
+    "store_version",
+    "unmapped_labels",
+    "workbook",
+    "worst_bottlenecks",
+]
+
+EXCEL_ROWS = 1_048_575
+"""Data rows an Excel sheet holds (one more for the header)."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The dashboard's filters: SOP (service), office, and the period of arrival (inclusive).
+
+    >>> Filters(sop="rohil_orsos").key()
+    ('rohil_orsos', None, None, None)
+    """
+
+    sop: str | None = None
+    office: str | None = None
+    period_from: dt.date | None = None
+    period_to: dt.date | None = None
+
+    def key(self) -> tuple[str | None, str | None, str | None, str | None]:
+        """A hashable, printable key for caches."""
+        start = self.period_from.isoformat() if self.period_from else None
+        end = self.period_to.isoformat() if self.period_to else None
+        return (self.sop, self.office, start, end)
+
+    def apply(self, verdicts: Verdicts) -> Verdicts:
+        """The verdicts narrowed to these filters."""
+        return verdicts.select(
+            sop_id=self.sop,
+            office=self.office,
+            period_from=self.period_from,
+            period_to=self.period_to,
+        )
+
+
+def store_version(path: Path) -> tuple[int, int, int, int]:
+    """A fingerprint of the store file and its write-ahead log: it changes with every write.
+
+    Caches are keyed by it, so the dashboard shows new data after ``sopmine load`` or
+    ``check`` without a restart. A missing file gives zeros.
+    """
+    parts: list[int] = []
+    for file in (path, path.with_name(path.name + ".wal")):
+        try:
+            stat = os.stat(file)
+        except OSError:
+            parts += [0, 0]
+        else:
+            parts += [stat.st_mtime_ns, stat.st_size]
+    return parts[0], parts[1], parts[2], parts[3]
+
+
+@dataclass(frozen=True)
+class StoreTables:
+    """The store's small tables for the Data page: sources, rejects and check runs."""
+
+    sources: pd.DataFrame
+    rejects: pd.DataFrame
+    runs: pd.DataFrame
+
+
+def read_store_tables(path: Path, *, wait: float = 2.0, reject_rows: int = 5_000) -> StoreTables:
+    """Sources, the first ``reject_rows`` rejects (with counts of all by reason) and runs.
+
+    Opens the store read-only; raises :class:`sopmine.StoreBusyError` when a writer holds it.
+    """
+    with Store.open(path, read_only=True, wait=wait) as store:
+        sources = store.sources()
+        rejects = store.rejects()
+        runs = store.check_runs()
+    return StoreTables(sources=sources, rejects=rejects.head(reject_rows), runs=runs)
+
+
+def rejects_by_reason(tables: StoreTables) -> pd.DataFrame:
+    """Rejected rows per file and reason, from the sources' counts and the rejects read."""
+    rejects = tables.rejects
+    if rejects.empty:
+        return pd.DataFrame({"file_name": [], "reason": [], "rows": []})
+    counted = rejects.groupby(["file_name", "reason"], sort=True).size().rename("rows")
+    return counted.reset_index()
+
+
+def unmapped_labels(sources: pd.DataFrame) -> pd.DataFrame:
+    """The labels no SOP step knows, per loaded file: label, events, closest steps' labels."""
+    rows: list[dict[str, Any]] = []
+    for source in sources.to_dict("records"):
+        text = source.get("unmapped")
+        if text is None or (isinstance(text, float) and math.isnan(text)):
+            continue
+        for entry in json.loads(str(text)):
+            hints = entry.get("suggestions") or []
+            rows.append({
+                "file_name": source["file_name"], "sop_id": source["sop_id"],
+                "label": entry.get("label"), "events": int(entry.get("count") or 0),
+                "suggestions": ", ".join(hints) if isinstance(hints, list) else str(hints),
+            })  # fmt: skip
+    columns = ["file_name", "sop_id", "label", "events", "suggestions"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def overall_kpis(verdicts: Verdicts) -> dict[str, float]:
+    """The headline figures over every case shown, each office in its own working days.
+
+    Keys: cases, finished, on_time_pct, median_service_days, median_service_minutes,
+    minutes_per_day (of the median's office, or the common one), conformant_pct, open,
+    at_risk, overdue, deviations.
+    """
+    frame = _case_frame(verdicts)
+    cases = verdicts.cases
+    timed = int(frame["timed"].sum())
+    per_day = verdicts.minutes_per_day(cases) if len(cases) else np.array([480.0])
+    days = frame["service_days"].to_numpy(dtype=float)
+    median_days = float(np.nanmedian(days)) if np.isfinite(days).any() else math.nan
+    common = float(np.median(per_day)) if len(per_day) else 480.0
+    remaining = cases["remaining_minutes"].to_numpy(dtype=float) if len(cases) else np.array([])
+    overdue = (frame["open"].to_numpy() & (np.nan_to_num(remaining, nan=1.0) < 0)).sum()
+    return {
+        "cases": float(len(cases)),
+        "finished": float(frame["finished"].sum()),
+        "on_time_pct": 100.0 * frame["on_time"].sum() / timed if timed else math.nan,
+        "median_service_days": median_days,
+        "median_service_minutes": median_days * common,
+        "minutes_per_day": common,
+        "conformant_pct": 100.0 * frame["conformant"].mean() if len(frame) else math.nan,
+        "open": float(frame["open"].sum()),
+        "at_risk": float(frame["at_risk"].sum()),
+        "overdue": float(overdue),
+        "deviations": float(frame["deviations"].sum()),
+    }
+
+
+def worst_bottlenecks(verdicts: Verdicts, *, top: int = 3) -> pd.DataFrame:
+    """The ``top`` steps with the most working days over their Waktu, across the SOPs shown.
+
+    The columns of ``sopmine.rank_bottlenecks`` plus ``regency``; steps never over target are
+    left out.
+    """
+    ranked = rank_bottlenecks(verdicts)
+    ranked = ranked[ranked["over_target_minutes"] > 0]
+    worst = ranked.sort_values(["over_target_days", "sop_id"], ascending=[False, True]).head(top)
+    regency = {k: m.office.regency for k, m in verdicts.models.items()}
+    return worst.assign(regency=worst["sop_id"].astype(str).map(regency)).reset_index(drop=True)
+
+
+def deviations_by_type(verdicts: Verdicts) -> pd.DataFrame:
+    """Per deviation type: findings and the applications they touch, most frequent first."""
+    rows = verdicts.deviations
+    if rows.empty:
+        return pd.DataFrame({"type": [], "findings": [], "cases": []})
+    grouped = rows.assign(type=rows["type"].astype(str)).groupby("type", sort=True)
+    out = pd.DataFrame({"findings": grouped.size(), "cases": grouped["case_id"].nunique()})
+    out = out.reset_index().sort_values(["findings", "type"], ascending=[False, True])
+    return out.astype({"findings": "int64", "cases": "int64"}).reset_index(drop=True)
+
+
+def deviations_by_step(verdicts: Verdicts) -> pd.DataFrame:
+    """Findings per SOP step (rows, in SOP order) and type (columns); steps named."""
+    rows = verdicts.deviations
+    if rows.empty:
+        return pd.DataFrame()
+    frame = pd.DataFrame({
+        "sop_id": rows["sop_id"].astype(str), "step_id": rows["step_id"].astype(str),
+        "type": rows["type"].astype(str),
+    })  # fmt: skip
+    frame = frame[rows["step_id"].notna().to_numpy()]
+    table = frame.pivot_table(index=["sop_id", "step_id"], columns="type", aggfunc="size",
+                              fill_value=0)  # fmt: skip
+    table.columns = [str(c) for c in table.columns]
+    table = table.reset_index()
+    numbers, names = [], []
+    for sop_id, step_id in zip(table["sop_id"], table["step_id"], strict=True):
+        step = _step(verdicts, sop_id, step_id)
+        numbers.append(step.number if step else 999)
+        names.append(f"{step.number}. {step.name}" if step else step_id)
+    table.insert(2, "step", names)
+    table.insert(3, "_order", numbers)
+    table["total"] = table.iloc[:, 4:].sum(axis=1)
+    table = table.sort_values(["sop_id", "_order"]).drop(columns="_order")
+    return table.reset_index(drop=True)
+
+
+def case_list(
+    verdicts: Verdicts, *, nonconforming: bool = False, types: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """The applications, non-conforming and most deviations first, with their service time.
+
+    ``nonconforming`` keeps only those off the SOP; ``types`` only those with a finding of one
+    of these types. Columns: sop_id, regency, case_id, status, arrived_at, conformant, fitness,
+    deviations, types (the types found, comma-separated), service_days, service_breach.
+    """
+    cases = verdicts.cases
+    keep = np.ones(len(cases), dtype=bool)
+    if nonconforming:
+        keep &= ~cases["conformant"].to_numpy(dtype=bool)
+    found = _types_per_case(verdicts)
+    if types:
+        with_type = found[found["type"].isin(types)]
+        keep &= _case_keys(cases).isin(set(_case_keys(with_type))).to_numpy()
+    chosen = cases[keep]
+    per_day = verdicts.minutes_per_day(chosen)
+    names = found.groupby(["sop_id", "case_id"], sort=False)["type"].agg(", ".join)
+    keys = pd.MultiIndex.from_arrays([chosen["sop_id"].astype(str), chosen["case_id"].astype(str)])
+    regency = {k: m.office.regency for k, m in verdicts.models.items()}
+    out = pd.DataFrame({
+        "sop_id": chosen["sop_id"].astype(str).to_numpy(),
+        "regency": chosen["sop_id"].astype(str).map(regency).to_numpy(),
+        "case_id": chosen["case_id"].astype(str).to_numpy(),
+        "status": chosen["status"].astype(str).to_numpy(),
+        "arrived_at": chosen["first_event_at"].to_numpy(),
+        "conformant": chosen["conformant"].to_numpy(dtype=bool),
+        "fitness": chosen["fitness"].to_numpy(dtype=float),
+        "deviations": chosen["deviations"].to_numpy(dtype="int64"),
+        "types": names.reindex(keys).fillna("").to_numpy(),
+        "service_days": chosen["service_elapsed_minutes"].to_numpy(dtype=float) / per_day,
+        "service_breach": chosen["service_breach"].fillna(False).to_numpy(dtype=bool),
+    })  # fmt: skip
+    out = out.sort_values(["conformant", "deviations", "sop_id", "case_id"],
+                          ascending=[True, False, True, True], kind="stable")  # fmt: skip
+    return out.reset_index(drop=True)
+
+
+def workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """An XLSX workbook, one sheet per table (instants as office-free UTC text)."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            _excel_ready(frame).to_excel(writer, sheet_name=name[:31], index=False)
+    return buffer.getvalue()
+
+
+def _excel_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """Excel has no time zones: instants become UTC text, categoricals plain text."""
+    out = frame.head(EXCEL_ROWS).copy()
+    for column in out.columns:
+        values = out[column]
+        if isinstance(values.dtype, pd.DatetimeTZDtype):
+            out[column] = values.dt.strftime("%Y-%m-%d %H:%M:%S UTC")
+        elif isinstance(values.dtype, pd.CategoricalDtype):
+            out[column] = values.astype(object)
+    return out
+
+
+def _types_per_case(verdicts: Verdicts) -> pd.DataFrame:
+    rows = verdicts.deviations
+    frame = pd.DataFrame({
+        "sop_id": rows["sop_id"].astype(str), "case_id": rows["case_id"].astype(str),
+        "type": rows["type"].astype(str),
+    })  # fmt: skip
+    return frame.drop_duplicates().sort_values(["sop_id", "case_id", "type"])
+
+
+def _case_keys(frame: pd.DataFrame) -> pd.Series:
+    return frame["sop_id"].astype(str) + "\x1f" + frame["case_id"].astype(str)
+
+
+def _step(verdicts: Verdicts, sop_id: str, step_id: str) -> Any:
+    model = verdicts.models.get(sop_id)
+    if model is None:
+        return None
+    return next((s for s in model.steps if s.id == step_id), None)
