@@ -4,8 +4,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+PORT   ?= 8501
+# The browser tests drive Debian's Chromium through Playwright (no browser download).
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install demo sample-logs test lint typecheck pytest clean
+.PHONY: install demo sample-logs test lint typecheck pytest browser clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "sopmine needs Python >= 3.11; set PYTHON=python3.11 (or newer)")'
@@ -31,6 +34,7 @@ demo: install
 	$(BIN)/sopmine check --db demo.duckdb --as-of "2025-06-30 16:00"
 	$(BIN)/sopmine bottlenecks --db demo.duckdb --top 3
 	$(BIN)/sopmine open-cases --db demo.duckdb --at-risk
+	$(BIN)/sopmine dashboard --db demo.duckdb --port $(PORT)
 
 # Regenerate the sample logs and their ground truth (deterministic; see sample_logs/samples.yaml).
 sample-logs: install
@@ -44,10 +48,20 @@ typecheck: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-pytest: install
+# Installs Debian's chromium when it is missing (as root, or with sudo); without it the
+# browser tests are skipped with a message.
+browser:
+	@test -x $(CHROMIUM) || { \
+	  echo "installing Chromium (Debian package chromium) for the dashboard's browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || \
+	  echo "could not install chromium; the browser tests will be skipped"; }
+
+pytest: install browser
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build dist demo.duckdb
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build dist demo.duckdb test-artifacts

@@ -11,20 +11,31 @@ Cached objects are shared by every session and never modified.
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
 from sopmine.analyze import Verdicts
-from sopmine.dashboard._data import Filters, StoreTables, read_store_tables, store_version
+from sopmine.dashboard._data import (
+    Filters,
+    StoreTables,
+    build_table,
+    page_tables,
+    read_store_tables,
+    store_version,
+)
 from sopmine.errors import StoreBusyError
 from sopmine.pipeline import read_verdicts
 
 __all__ = ["Snapshot", "cached_table", "snapshot", "store_tables"]
 
 Version = tuple[int, int, int, int]
+_LOG = logging.getLogger("sopmine.dashboard")
 _WAIT_SECONDS = 3.0
 
 
@@ -40,9 +51,38 @@ class Snapshot:
         """The verdicts narrowed to ``filters`` (cached)."""
         return _filtered(str(self.path), self.version, filters.key())
 
-    def table(self, name: str, filters: Filters, build: Callable[[Verdicts], Any]) -> Any:
-        """``build(verdicts)`` for these filters, cached under ``name``."""
-        return cached_table(str(self.path), self.version, filters.key(), name, build)
+    def table(
+        self, name: str, filters: Filters, build: Callable[[Verdicts], Any] | None = None
+    ) -> Any:
+        """The page table ``name`` (see :func:`~._data.build_table`), or ``build(verdicts)``
+        under that name, for these filters (cached)."""
+        return cached_table(
+            str(self.path), self.version, filters.key(), name,
+            build or partial(build_table, name=name),
+        )  # fmt: skip
+
+    def warm(self, filters: Filters) -> None:
+        """Build the pages' first tables in a background thread, once per store version, so
+        that each page's first visit finds them ready (the page asking for a table still
+        being built waits for it instead of building it twice)."""
+        started = _warming()
+        key = (str(self.path), self.version, filters.key())
+        if key in started:
+            return
+        started.add(key)
+        names = page_tables(sorted(self.verdicts(filters).models))
+        thread = threading.Thread(
+            target=_build_all, args=(self, filters, names), name="sopmine-warm", daemon=True
+        )
+        thread.start()
+
+
+def _build_all(shot: Snapshot, filters: Filters, names: list[str]) -> None:
+    for name in names:
+        try:
+            shot.table(name, filters)
+        except Exception:  # the page that shows it reports the problem
+            _LOG.debug("warm-up of %s failed", name, exc_info=True)
 
 
 def snapshot(path: Path) -> Snapshot:
@@ -84,6 +124,11 @@ def cached_table(
 @st.cache_resource(max_entries=1, show_spinner=False)
 def _last_read() -> dict[str, Version]:
     return {}
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _warming() -> set[tuple[Any, ...]]:
+    return set()
 
 
 @st.cache_resource(max_entries=2, show_spinner="Membaca data…")

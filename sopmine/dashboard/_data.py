@@ -12,6 +12,7 @@ import io
 import json
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sopmine.analyze import Verdicts, rank_bottlenecks
+from sopmine.analyze import (
+    Verdicts,
+    analyze_steps,
+    compare_offices,
+    compare_roles,
+    count_work_in_progress,
+    discover_process_map,
+    find_role_delays,
+    list_open_cases,
+    rank_bottlenecks,
+    summarize_kpis,
+    summarize_trends,
+    summarize_variants,
+    summarize_workload,
+)
 from sopmine.analyze._trends import _case_frame
 from sopmine.store import Store
 
@@ -27,10 +42,12 @@ __all__ = [
     "EXCEL_ROWS",
     "Filters",
     "StoreTables",
+    "build_table",
     "case_list",
     "deviations_by_step",
     "deviations_by_type",
     "overall_kpis",
+    "page_tables",
     "read_store_tables",
     "store_version",
     "unmapped_labels",
@@ -296,3 +313,49 @@ def _step(verdicts: Verdicts, sop_id: str, step_id: str) -> Any:
     if model is None:
         return None
     return next((s for s in model.steps if s.id == step_id), None)
+
+
+_TABLES: dict[str, Callable[[Verdicts], Any]] = {
+    "overall_kpis": lambda v: overall_kpis(v),
+    "worst_bottlenecks": lambda v: worst_bottlenecks(v),
+    "kpis": summarize_kpis,
+    "trends": summarize_trends,
+    "bottlenecks": lambda v: rank_bottlenecks(v),
+    "steps": analyze_steps,
+    "workload": summarize_workload,
+    "role_delays": find_role_delays,
+    "deviations_by_type": lambda v: deviations_by_type(v),
+    "deviations_by_step": lambda v: deviations_by_step(v),
+    "open_cases": list_open_cases,
+    "wip": count_work_in_progress,
+    "offices": compare_offices,
+    "roles": lambda v: compare_roles(v),
+}
+
+
+def build_table(verdicts: Verdicts, name: str) -> Any:
+    """The table a page shows under ``name``: one of the fixed tables (``"kpis"``,
+    ``"bottlenecks"``...), or a parametrised one: ``"map:SOP"``, ``"variants:SOP"``,
+    ``"people:shown"`` / ``"people:hidden"`` (pseudonymized).
+
+    >>> sorted(page_tables(["a"]))[:3]
+    ['bottlenecks', 'deviations_by_step', 'deviations_by_type']
+    """
+    if name in _TABLES:
+        return _TABLES[name](verdicts)
+    kind, _, argument = name.partition(":")
+    if kind == "map":
+        return discover_process_map(verdicts, sop_id=argument)
+    if kind == "variants":
+        return summarize_variants(verdicts.select(sop_id=argument), top=10)
+    if kind == "people":
+        return summarize_workload(verdicts, by="resource", pseudonymized=argument == "hidden")
+    raise KeyError(f"no dashboard table {name!r}")
+
+
+def page_tables(sops: list[str]) -> list[str]:
+    """The tables the pages show first for these SOPs (the first one in focus): what a
+    warm-up builds so that the first visit of each page finds them ready."""
+    focus = sorted(sops)[:1]
+    return [*_TABLES, *(f"map:{s}" for s in focus), *(f"variants:{s}" for s in focus),
+            "people:shown"]  # fmt: skip

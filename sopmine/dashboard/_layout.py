@@ -25,7 +25,16 @@ from sopmine.dashboard._text import Language, t, when_text
 from sopmine.errors import SopmineError, StoreBusyError
 from sopmine.store import default_db_path
 
-__all__ = ["Context", "context", "db_path", "guarded", "language", "show_table", "sidebar"]
+__all__ = [
+    "Context",
+    "context",
+    "db_path",
+    "guarded",
+    "language",
+    "show_table",
+    "sidebar",
+    "warm_up",
+]
 
 _LOG = logging.getLogger("sopmine.dashboard")
 _CONTEXT = "_sopmine_context"
@@ -78,6 +87,13 @@ def sidebar() -> None:
         st.session_state[_CONTEXT] = Context(
             lang=lang, filters=filters, snapshot=shot, verdicts=shot.verdicts(filters), every=every
         )
+
+
+def warm_up() -> None:
+    """After the page: build the other pages' tables for the same filters in the background."""
+    found = st.session_state.get(_CONTEXT)
+    if isinstance(found, Context) and not found.snapshot.stale:
+        found.snapshot.warm(found.filters)
 
 
 def context() -> Context | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from sopmine.dashboard._layout import language, sidebar
+from sopmine.dashboard._layout import language, sidebar, warm_up
 from sopmine.dashboard._text import t
 
 PAGES = Path(__file__).parent / "views"  # not "pages/": Streamlit would list that folder itself
@@ -35,3 +35,4 @@ navigation = st.navigation(
     position="sidebar",
 )  # fmt: skip
 navigation.run()
+warm_up()

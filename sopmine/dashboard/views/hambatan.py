@@ -2,15 +2,7 @@
 
 import streamlit as st
 
-from sopmine.analyze import (
-    analyze_steps,
-    find_role_delays,
-    plot_bottlenecks,
-    plot_step_times,
-    plot_workload,
-    rank_bottlenecks,
-    summarize_workload,
-)
+from sopmine.analyze import plot_bottlenecks, plot_step_times, plot_workload
 from sopmine.dashboard._layout import context, guarded, language, show_table
 from sopmine.dashboard._text import t
 
@@ -22,11 +14,13 @@ with guarded(lang):
         if ctx.verdicts.cases.empty:
             st.info(t("no_cases", lang))
             st.stop()
-        ranked = ctx.snapshot.table("bottlenecks", ctx.filters, rank_bottlenecks)
+        ranked = ctx.snapshot.table("bottlenecks", ctx.filters)
         st.subheader(t("bottleneck_table", lang))
         st.plotly_chart(plot_bottlenecks(ranked, lang=lang), key="bottleneck_chart")
         per_day = {k: m.calendar.minutes_per_day for k, m in ctx.verdicts.models.items()}
         days = ranked["sop_id"].map(per_day).astype(float)
+        ranked = ranked.sort_values(["over_target_days", "sop_id", "rank"],
+                                    ascending=[False, True, True])  # fmt: skip
         show_table(
             ranked.assign(
                 step=ranked["step_number"].astype(str) + ". " + ranked["step_name"].astype(str),
@@ -47,13 +41,18 @@ with guarded(lang):
         st.caption(t("working_days", lang))
 
         st.subheader(t("waiting_vs_target", lang))
-        steps = ctx.snapshot.table("steps", ctx.filters, analyze_steps)
-        st.plotly_chart(plot_step_times(steps, lang=lang), key="step_times_chart")
+        sops = sorted(ctx.verdicts.models)
+        titles = {k: f"{m.service} ({m.office.regency})" for k, m in ctx.verdicts.models.items()}
+        focus = st.selectbox(t("service", lang), sops, key="focus", bind="query-params",
+                             format_func=lambda k: titles.get(k, k))  # fmt: skip
+        steps = ctx.snapshot.table("steps", ctx.filters)
+        chosen = steps[steps["sop_id"].astype(str) == (focus or sops[0])]
+        st.plotly_chart(plot_step_times(chosen, lang=lang), key="step_times_chart")
 
         st.subheader(t("roles", lang))
-        roles = ctx.snapshot.table("workload:role", ctx.filters, summarize_workload)
+        roles = ctx.snapshot.table("workload", ctx.filters)
         st.plotly_chart(plot_workload(roles, lang=lang), key="roles_chart")
-        delays = ctx.snapshot.table("role_delays", ctx.filters, find_role_delays)
+        delays = ctx.snapshot.table("role_delays", ctx.filters)
         st.markdown(f"**{t('role_delays', lang)}**")
         show_table(
             delays[delays["over_target_minutes"] > 0].assign(
@@ -66,11 +65,7 @@ with guarded(lang):
 
         st.subheader(t("people", lang))
         hidden = st.toggle(t("pseudonymize", lang), key="pseudo", bind="query-params")
-        people = ctx.snapshot.table(
-            f"workload:resource:{hidden}",
-            ctx.filters,
-            lambda v: summarize_workload(v, by="resource", pseudonymized=hidden),
-        )
+        people = ctx.snapshot.table(f"people:{'hidden' if hidden else 'shown'}", ctx.filters)
         show_table(
             people.sort_values(["breaches", "steps_done"], ascending=False),
             {"sop_id": "col_service", "resource": "col_person", "role_name": "col_role",

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from sopmine.analyze import count_work_in_progress, list_open_cases, plot_work_in_progress
+from sopmine.analyze import plot_work_in_progress
 from sopmine.dashboard._layout import context, guarded, language, show_table
 from sopmine.dashboard._text import number, t
 
@@ -14,7 +14,7 @@ with guarded(lang):
         if ctx.verdicts.cases.empty:
             st.info(t("no_cases", lang))
             st.stop()
-        cases = ctx.snapshot.table("open_cases", ctx.filters, list_open_cases)
+        cases = ctx.snapshot.table("open_cases", ctx.filters)
         cells = st.columns(3)
         cells[0].metric(t("open", lang), number(len(cases), lang))
         cells[1].metric(
@@ -40,5 +40,5 @@ with guarded(lang):
         )  # fmt: skip
         st.caption(t("at_risk_help", lang))
         st.subheader(t("wip", lang))
-        wip = ctx.snapshot.table("wip:week", ctx.filters, count_work_in_progress)
+        wip = ctx.snapshot.table("wip", ctx.filters)
         st.plotly_chart(plot_work_in_progress(wip, lang=lang), key="wip_chart")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from sopmine.check import DEVIATION_TYPES
 from sopmine.dashboard._case import plot_case, tell_case
-from sopmine.dashboard._data import case_list, deviations_by_step, deviations_by_type
+from sopmine.dashboard._data import case_list
 from sopmine.dashboard._layout import Context, context, guarded, language, show_table
 from sopmine.dashboard._text import Language, days_text, number, pct, t, when_text
 
@@ -27,7 +27,7 @@ def _pick_case() -> None:
 
 
 def _overview(ctx: Context, lang: Language) -> None:
-    by_type = ctx.snapshot.table("deviations_by_type", ctx.filters, deviations_by_type)
+    by_type = ctx.snapshot.table("deviations_by_type", ctx.filters)
     cases = ctx.verdicts.cases
     cells = st.columns(3)
     cells[0].metric(t("conformant", lang), pct(100.0 * cases["conformant"].mean(), lang))
@@ -44,7 +44,7 @@ def _overview(ctx: Context, lang: Language) -> None:
         st.plotly_chart(figure, key="by_type_chart")
     with right:
         st.subheader(t("by_step", lang))
-        by_step = ctx.snapshot.table("deviations_by_step", ctx.filters, deviations_by_step)
+        by_step = ctx.snapshot.table("deviations_by_step", ctx.filters)
         if not by_step.empty:
             shown = by_step.rename(columns={k: t(k, lang) for k in DEVIATION_TYPES})
             shown = shown.rename(

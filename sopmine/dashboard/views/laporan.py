@@ -5,7 +5,6 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from sopmine.analyze import compare_offices, list_open_cases, rank_bottlenecks, summarize_kpis
 from sopmine.dashboard._data import EXCEL_ROWS, workbook
 from sopmine.dashboard._layout import context, guarded, language
 from sopmine.dashboard._text import number, t
@@ -22,14 +21,9 @@ ctx = context()
 with guarded(lang):
     if ctx is not None:
         st.info(t("report_note", lang), icon="ℹ️")
-        builders = {
-            "table_kpis": summarize_kpis,
-            "table_bottlenecks": rank_bottlenecks,
-            "table_open": list_open_cases,
-            "table_offices": compare_offices,
-        }
-        tables = {key: ctx.snapshot.table(key, ctx.filters, build)
-                  for key, build in builders.items()}  # fmt: skip
+        names = {"table_kpis": "kpis", "table_bottlenecks": "bottlenecks",
+                 "table_open": "open_cases", "table_offices": "offices"}  # fmt: skip
+        tables = {key: ctx.snapshot.table(name, ctx.filters) for key, name in names.items()}
         tables["table_cases"] = ctx.verdicts.cases
         tables["table_deviations"] = ctx.verdicts.deviations
         tables["table_steps"] = ctx.verdicts.steps

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from sopmine.analyze import compare_offices, compare_roles, plot_offices, plot_roles
+from sopmine.analyze import plot_offices, plot_roles
 from sopmine.dashboard._layout import context, guarded, language, show_table
 from sopmine.dashboard._text import t
 
@@ -15,7 +15,7 @@ with guarded(lang):
             st.info(t("no_cases", lang))
             st.stop()
         st.caption(t("offices_help", lang))
-        offices = ctx.snapshot.table("offices", ctx.filters, compare_offices)
+        offices = ctx.snapshot.table("offices", ctx.filters)
         st.subheader(t("offices", lang))
         show_table(
             offices,
@@ -30,7 +30,7 @@ with guarded(lang):
         )  # fmt: skip
         st.plotly_chart(plot_offices(offices, lang=lang), key="offices_chart")
         st.subheader(t("roles_compared", lang))
-        roles = ctx.snapshot.table("roles", ctx.filters, compare_roles)
+        roles = ctx.snapshot.table("roles", ctx.filters)
         st.plotly_chart(plot_roles(roles, lang=lang), key="roles_chart")
         show_table(
             roles,

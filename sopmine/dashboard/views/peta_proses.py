@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from sopmine.analyze import discover_process_map, plot_variants, summarize_variants
+from sopmine.analyze import plot_variants
 from sopmine.dashboard._layout import context, guarded, language, show_table
 from sopmine.dashboard._text import t
 
@@ -17,7 +17,7 @@ with guarded(lang):
             st.stop()
         titles = {k: f"{m.service} ({m.office.regency})" for k, m in ctx.verdicts.models.items()}
         left, middle, right = st.columns([3, 2, 2])
-        sop = left.selectbox(t("service", lang), sops, key="map_sop", bind="query-params",
+        sop = left.selectbox(t("service", lang), sops, key="focus", bind="query-params",
                              format_func=lambda k: titles.get(k, k))  # fmt: skip
         metric = middle.radio(
             t("metric", lang), ["frequency", "performance"], key="metric", bind="query-params",
@@ -25,19 +25,14 @@ with guarded(lang):
         )  # fmt: skip
         rare = right.toggle(t("rare_flows", lang), key="rare", bind="query-params")
         chosen = sop if sop in sops else sops[0]
-        process_map = ctx.snapshot.table(
-            f"map:{chosen}", ctx.filters, lambda v: discover_process_map(v, sop_id=chosen)
-        )
+        process_map = ctx.snapshot.table(f"map:{chosen}", ctx.filters)
         st.plotly_chart(
             process_map.figure(metric or "frequency", lang=lang, min_share=0.0 if rare else 0.01),
             key="process_map",
         )
         st.caption(t("map_help", lang))
         st.subheader(t("variants", lang))
-        variants = ctx.snapshot.table(
-            f"variants:{chosen}", ctx.filters,
-            lambda v: summarize_variants(v.select(sop_id=chosen), top=10),
-        )  # fmt: skip
+        variants = ctx.snapshot.table(f"variants:{chosen}", ctx.filters)
         st.plotly_chart(plot_variants(variants, lang=lang), key="variants_chart")
         show_table(
             variants,

@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from sopmine.analyze import plot_trends, summarize_kpis, summarize_trends
-from sopmine.dashboard._data import overall_kpis, worst_bottlenecks
+from sopmine.analyze import plot_trends
 from sopmine.dashboard._layout import context, guarded, language, show_table
 from sopmine.dashboard._text import days_text, number, pct, t
 
@@ -15,7 +14,7 @@ with guarded(lang):
         if ctx.verdicts.cases.empty:
             st.info(t("no_cases", lang))
             st.stop()
-        kpi = ctx.snapshot.table("overall_kpis", ctx.filters, overall_kpis)
+        kpi = ctx.snapshot.table("overall_kpis", ctx.filters)
         cells = st.columns(6)
         cells[0].metric(
             t("cases", lang),
@@ -36,7 +35,7 @@ with guarded(lang):
         )
 
         st.subheader(t("worst_bottlenecks", lang))
-        worst = ctx.snapshot.table("worst_bottlenecks", ctx.filters, worst_bottlenecks)
+        worst = ctx.snapshot.table("worst_bottlenecks", ctx.filters)
         if worst.empty:
             st.success(t("no_bottleneck", lang))
         else:
@@ -74,11 +73,11 @@ with guarded(lang):
             )
 
         st.subheader(t("trend", lang))
-        trends = ctx.snapshot.table("trends:month", ctx.filters, summarize_trends)
+        trends = ctx.snapshot.table("trends", ctx.filters)
         st.plotly_chart(plot_trends(trends, lang=lang), key="trend_chart")
 
         st.subheader(t("per_service", lang))
-        kpis = ctx.snapshot.table("kpis", ctx.filters, summarize_kpis)
+        kpis = ctx.snapshot.table("kpis", ctx.filters)
         regency = {k: m.office.regency for k, m in ctx.verdicts.models.items()}
         show_table(
             kpis.assign(regency=kpis["sop_id"].map(regency)),
