@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -44,11 +43,11 @@ def dashboard_command(
     address = f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}"  # noqa: S104
     out.print(f"sopmine dashboard on {path.name}: [bold]{address}[/]  (Ctrl+C to stop)")
     env = {**os.environ, "SOPMINE_DB": str(path)}
-    try:
-        done = subprocess.run(streamlit_command(sys.executable, host=host, port=port), env=env)  # noqa: S603
-    except KeyboardInterrupt:
-        raise typer.Exit(0) from None
-    raise typer.Exit(done.returncode if done.returncode > 0 else 0)
+    out.file.flush()
+    command = streamlit_command(sys.executable, host=host, port=port)
+    # Streamlit takes this process's place, so Ctrl+C, kill and service managers stop the
+    # server itself (a child would outlive a SIGTERM sent to this command).
+    os.execve(sys.executable, command, env)  # noqa: S606
 
 
 def _refuse_busy_port(host: str, port: int) -> None:

@@ -105,8 +105,19 @@ def snapshot(path: Path) -> Snapshot:
 
 
 def store_tables(path: Path) -> StoreTables:
-    """Sources, rejects and check runs of the store (cached per version)."""
-    return _store_tables(str(path), store_version(path))
+    """Sources, rejects and check runs of the store (cached per version); while a writer
+    holds the file, the last ones read (:class:`StoreBusyError` when none was)."""
+    version = store_version(path)
+    last = _last_tables()
+    try:
+        tables = _store_tables(str(path), version)
+    except StoreBusyError:
+        previous = last.get(str(path))
+        if previous is None:
+            raise
+        return _store_tables(str(path), previous)
+    last[str(path)] = version
+    return tables
 
 
 def cached_table(
@@ -123,6 +134,11 @@ def cached_table(
 
 @st.cache_resource(max_entries=1, show_spinner=False)
 def _last_read() -> dict[str, Version]:
+    return {}
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _last_tables() -> dict[str, Version]:
     return {}
 
 

@@ -202,8 +202,13 @@ def deviations_by_type(verdicts: Verdicts) -> pd.DataFrame:
     rows = verdicts.deviations
     if rows.empty:
         return pd.DataFrame({"type": [], "findings": [], "cases": []})
-    grouped = rows.assign(type=rows["type"].astype(str)).groupby("type", sort=True)
-    out = pd.DataFrame({"findings": grouped.size(), "cases": grouped["case_id"].nunique()})
+    frame = pd.DataFrame({
+        "type": rows["type"].astype(str), "sop_id": rows["sop_id"].astype(str),
+        "case_id": rows["case_id"].astype(str),
+    })  # fmt: skip
+    findings = frame.groupby("type", sort=True).size()
+    cases = frame.drop_duplicates().groupby("type", sort=True).size()  # (sop, case) pairs
+    out = pd.DataFrame({"findings": findings, "cases": cases})
     out = out.reset_index().sort_values(["findings", "type"], ascending=[False, True])
     return out.astype({"findings": "int64", "cases": "int64"}).reset_index(drop=True)
 

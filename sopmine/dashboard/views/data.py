@@ -13,7 +13,12 @@ ctx = context()
 with guarded(lang):
     tables = store_tables(db_path())
     sop = ctx.filters.sop if ctx is not None else None
-    sources = tables.sources if sop is None else tables.sources[tables.sources["sop_id"] == sop]
+    office = ctx.filters.office if ctx is not None else None
+    sources = tables.sources
+    if sop is not None:
+        sources = sources[sources["sop_id"] == sop]
+    if office is not None:
+        sources = sources[sources["office"] == office]
     files = set(sources["file_name"])
     rejects = tables.rejects[tables.rejects["file_name"].isin(files)]
     cells = st.columns(4)
@@ -61,7 +66,7 @@ with guarded(lang):
                    lang, key="unmapped_table")  # fmt: skip
 
     st.subheader(t("runs", lang))
-    runs = tables.runs if sop is None else tables.runs[tables.runs["sop_id"] == sop]
+    runs = tables.runs[tables.runs["sop_id"].isin(set(sources["sop_id"]))]
     show_table(
         runs.assign(when=runs["as_of"].dt.strftime("%Y-%m-%d %H:%M UTC")),
         {"run_id": "col_run", "sop_id": "col_service", "when": "col_as_of",

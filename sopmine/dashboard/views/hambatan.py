@@ -27,7 +27,7 @@ with guarded(lang):
                 waiting_days=ranked["waiting_median_minutes"] / days,
                 median_days=ranked["elapsed_median_minutes"] / days,
                 target_days=ranked["target_minutes"] / days,
-                share=100.0 * ranked["over_target_share"],
+                share=ranked["over_target_share"],
             ),
             {"sop_id": "col_service", "rank": "col_number", "step": "col_step",
              "actor_name": "col_actor", "volume": "col_volume", "breach_pct": "col_breach_pct",
