@@ -124,8 +124,12 @@ def show_table(
 ) -> Any:  # fmt: skip
     """``frame``'s ``columns`` (column -> text key) under their labels, numbers formatted."""
     shown = frame[list(columns)].rename(columns={c: t(k, lang) for c, k in columns.items()})
+    # In Bahasa Indonesia the browser's locale formats decimals ("203,5"); a fixed "%.1f"
+    # would show "203.5", which reads as two hundred thousand there.
     config = {
-        t(columns[c], lang): st.column_config.NumberColumn(format=f)
+        t(columns[c], lang): st.column_config.NumberColumn(
+            format="localized" if lang == "id" else f
+        )
         for c, f in (formats or {}).items()
     }
     return st.dataframe(
