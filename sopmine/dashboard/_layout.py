@@ -89,6 +89,20 @@ def sidebar() -> None:
         )
 
 
+def open_page(name: str) -> Context:
+    """The page's title and context; the script stops here (after saying why) when there are
+    no verdicts to show or no application matches the filters."""
+    lang = language()
+    st.title(t(name, lang))
+    found = context()
+    if found is None:
+        st.stop()
+    if found.verdicts.cases.empty or not found.verdicts.models:
+        st.info(t("no_cases", lang))
+        st.stop()
+    return found
+
+
 def warm_up() -> None:
     """After the page: build the other pages' tables for the same filters in the background."""
     found = st.session_state.get(_CONTEXT)

@@ -7,7 +7,7 @@ import streamlit as st
 from sopmine.check import DEVIATION_TYPES
 from sopmine.dashboard._case import plot_case, tell_case
 from sopmine.dashboard._data import case_list
-from sopmine.dashboard._layout import Context, context, guarded, language, show_table
+from sopmine.dashboard._layout import Context, guarded, open_page, show_table
 from sopmine.dashboard._text import Language, days_text, number, pct, t, when_text
 
 _LIST_ROWS = 2_000
@@ -155,14 +155,9 @@ def _case(ctx: Context, lang: Language) -> None:
     st.plotly_chart(plot_case(story, lang=lang), key="case_timeline")
 
 
-lang = language()
-st.title(t("kepatuhan", lang))
-ctx = context()
+ctx = open_page("kepatuhan")
+lang = ctx.lang
 with guarded(lang):
-    if ctx is not None:
-        if ctx.verdicts.cases.empty:
-            st.info(t("no_cases", lang))
-            st.stop()
-        _overview(ctx, lang)
-        _list(ctx, lang)
-        _case(ctx, lang)
+    _overview(ctx, lang)
+    _list(ctx, lang)
+    _case(ctx, lang)

@@ -3,89 +3,80 @@
 import streamlit as st
 
 from sopmine.analyze import plot_trends
-from sopmine.dashboard._layout import context, guarded, language, show_table
+from sopmine.dashboard._layout import guarded, open_page, show_table
 from sopmine.dashboard._text import days_text, number, pct, t
 
-lang = language()
-st.title(t("ringkasan", lang))
-ctx = context()
+ctx = open_page("ringkasan")
+lang = ctx.lang
 with guarded(lang):
-    if ctx is not None:
-        if ctx.verdicts.cases.empty:
-            st.info(t("no_cases", lang))
-            st.stop()
-        kpi = ctx.snapshot.table("overall_kpis", ctx.filters)
-        cells = st.columns(6)
-        cells[0].metric(
-            t("cases", lang),
-            number(kpi["cases"], lang),
-            help=f"{number(kpi['finished'], lang)} {t('finished', lang).lower()}",
-        )
-        cells[1].metric(
-            t("on_time", lang), pct(kpi["on_time_pct"], lang), help=t("of_finished", lang)
-        )
-        cells[2].metric(f"{t('median_service', lang)} ({t('working_days', lang)})",
-                        number(kpi["median_service_days"], lang, digits=2),
-                        help=days_text(kpi["median_service_minutes"], kpi["minutes_per_day"],
-                                       lang))  # fmt: skip
-        cells[3].metric(t("conformant", lang), pct(kpi["conformant_pct"], lang))
-        cells[4].metric(t("open", lang), number(kpi["open"], lang))
-        cells[5].metric(
-            t("at_risk", lang), number(kpi["at_risk"], lang), help=t("at_risk_help", lang)
-        )
+    kpi = ctx.snapshot.table("overall_kpis", ctx.filters)
+    cells = st.columns(6)
+    cells[0].metric(
+        t("cases", lang),
+        number(kpi["cases"], lang),
+        help=f"{number(kpi['finished'], lang)} {t('finished', lang).lower()}",
+    )
+    cells[1].metric(t("on_time", lang), pct(kpi["on_time_pct"], lang), help=t("of_finished", lang))
+    cells[2].metric(f"{t('median_service', lang)} ({t('working_days', lang)})",
+                    number(kpi["median_service_days"], lang, digits=2),
+                    help=days_text(kpi["median_service_minutes"], kpi["minutes_per_day"],
+                                   lang))  # fmt: skip
+    cells[3].metric(t("conformant", lang), pct(kpi["conformant_pct"], lang))
+    cells[4].metric(t("open", lang), number(kpi["open"], lang))
+    cells[5].metric(t("at_risk", lang), number(kpi["at_risk"], lang), help=t("at_risk_help", lang))
 
-        st.subheader(t("worst_bottlenecks", lang))
-        worst = ctx.snapshot.table("worst_bottlenecks", ctx.filters)
-        if worst.empty:
-            st.success(t("no_bottleneck", lang))
-        else:
-            worst = worst.assign(
-                step=worst["step_number"].astype(str) + ". " + worst["step_name"].astype(str),
-                median=[
-                    days_text(m, 480.0 if p is None else p, lang)
-                    for m, p in zip(
-                        worst["elapsed_median_minutes"],
-                        [ctx.verdicts.models[s].calendar.minutes_per_day for s in worst["sop_id"]],
-                        strict=True,
-                    )
-                ],
-                target=[
-                    days_text(m, ctx.verdicts.models[s].calendar.minutes_per_day, lang)
-                    for m, s in zip(worst["target_minutes"], worst["sop_id"], strict=True)
-                ],
-            )
-            show_table(
-                worst,
-                {
-                    "regency": "col_office",
-                    "sop_id": "col_service",
-                    "step": "col_step",
-                    "actor_name": "col_actor",
-                    "volume": "col_volume",
-                    "breach_pct": "col_breach_pct",
-                    "median": "col_median",
-                    "target": "col_target",
-                    "over_target_days": "col_over",
-                },
-                lang,
-                formats={"breach_pct": "%.1f", "over_target_days": "%.1f"},
-                key="worst_bottlenecks",
-            )
-
-        st.subheader(t("trend", lang))
-        trends = ctx.snapshot.table("trends", ctx.filters)
-        st.plotly_chart(plot_trends(trends, lang=lang), key="trend_chart")
-
-        st.subheader(t("per_service", lang))
-        kpis = ctx.snapshot.table("kpis", ctx.filters)
-        regency = {k: m.office.regency for k, m in ctx.verdicts.models.items()}
+    st.subheader(t("worst_bottlenecks", lang))
+    worst = ctx.snapshot.table("worst_bottlenecks", ctx.filters)
+    if worst.empty:
+        st.success(t("no_bottleneck", lang))
+    else:
+        worst = worst.assign(
+            step=worst["step_number"].astype(str) + ". " + worst["step_name"].astype(str),
+            median=[
+                days_text(m, 480.0 if p is None else p, lang)
+                for m, p in zip(
+                    worst["elapsed_median_minutes"],
+                    [ctx.verdicts.models[s].calendar.minutes_per_day for s in worst["sop_id"]],
+                    strict=True,
+                )
+            ],
+            target=[
+                days_text(m, ctx.verdicts.models[s].calendar.minutes_per_day, lang)
+                for m, s in zip(worst["target_minutes"], worst["sop_id"], strict=True)
+            ],
+        )
         show_table(
-            kpis.assign(regency=kpis["sop_id"].map(regency)),
-            {"regency": "col_office", "service": "col_service", "cases": "col_cases",
-             "finished": "finished", "on_time_pct": "on_time", "median_service_days":
-             "col_service_days", "conformant_pct": "conformant", "open": "open",
-             "at_risk": "at_risk", "deviations": "deviations"},
-            lang, formats={"on_time_pct": "%.1f%%", "conformant_pct": "%.1f%%",
-                           "median_service_days": "%.2f"},
-            key="kpi_table",
-        )  # fmt: skip
+            worst,
+            {
+                "regency": "col_office",
+                "sop_id": "col_service",
+                "step": "col_step",
+                "actor_name": "col_actor",
+                "volume": "col_volume",
+                "breach_pct": "col_breach_pct",
+                "median": "col_median",
+                "target": "col_target",
+                "over_target_days": "col_over",
+            },
+            lang,
+            formats={"breach_pct": "%.1f", "over_target_days": "%.1f"},
+            key="worst_bottlenecks",
+        )
+
+    st.subheader(t("trend", lang))
+    trends = ctx.snapshot.table("trends", ctx.filters)
+    st.plotly_chart(plot_trends(trends, lang=lang), key="trend_chart")
+
+    st.subheader(t("per_service", lang))
+    kpis = ctx.snapshot.table("kpis", ctx.filters)
+    regency = {k: m.office.regency for k, m in ctx.verdicts.models.items()}
+    show_table(
+        kpis.assign(regency=kpis["sop_id"].map(regency)),
+        {"regency": "col_office", "service": "col_service", "cases": "col_cases",
+         "finished": "finished", "on_time_pct": "on_time", "median_service_days":
+         "col_service_days", "conformant_pct": "conformant", "open": "open",
+         "at_risk": "at_risk", "deviations": "deviations"},
+        lang, formats={"on_time_pct": "%.1f%%", "conformant_pct": "%.1f%%",
+                       "median_service_days": "%.2f"},
+        key="kpi_table",
+    )  # fmt: skip
