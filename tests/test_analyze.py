@@ -38,6 +38,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pm4py
 import pytest
+from demo_store import DEMO_AS_OF, load_demo
+from demo_store import SAMPLES as SAMPLES_DIR  # AS_OF here is the UTC instant
 
 import sopmine
 from sopmine import analyze
@@ -48,7 +50,6 @@ KARIMUN = "karimun_sicantik"
 BOLTIM = "boltim_izin_manual"
 ROHIL = "rohil_izin_insidentil"
 AS_OF = pd.Timestamp("2025-06-30 09:00", tz="UTC")  # 16:00 WIB, 17:00 WITA
-SAMPLES = Path(__file__).resolve().parent.parent / "sample_logs"
 
 # ----------------------------------------------------------------------------------------------
 # Hand-made verdicts
@@ -916,15 +917,6 @@ def test_process_map_edges_of_the_hand_made_cases(kv: analyze.Verdicts) -> None:
 # The sample logs, end to end
 # ----------------------------------------------------------------------------------------------
 
-#: The loads of ``make demo``: file, SOP, profile, roster.
-DEMO = [
-    ("000_rohil_izin_insidentil.sipro.csv", ROHIL, "sipro", None),
-    ("001_rohil_orsos.silastri.xlsx", "rohil_orsos", "silastri", None),
-    ("002_boltim_izin_manual.generic.csv", BOLTIM, "generic", None),
-    ("003_dairi_iumk_oss.oss.csv", "dairi_iumk_oss", "oss", "003_dairi_iumk_oss.roster.csv"),
-    ("004_karimun_sicantik.sicantik.csv", KARIMUN, "sicantik",
-     "004_karimun_sicantik.roster.csv"),
-]  # fmt: skip
 #: sample_logs/README.md, "most time over target".
 WORST_STEP = {
     ROHIL: "rekomendasi_teknis",
@@ -948,15 +940,8 @@ class Demo:
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     """The five sample logs loaded as ``make demo`` loads them, and checked as of 30 June 16:00."""
     db = tmp_path_factory.mktemp("analyze") / "demo.duckdb"
-    for name, sop, profile, roster in DEMO:
-        sopmine.load_files(
-            [SAMPLES / name],
-            sop=sop,
-            profile=profile,
-            roster=SAMPLES / roster if roster else None,
-            db=db,
-        )
-    return Demo(db, sopmine.check_store(db=db, as_of="2025-06-30 16:00"))
+    load_demo(db)
+    return Demo(db, sopmine.check_store(db=db, as_of=DEMO_AS_OF))
 
 
 @pytest.fixture(scope="session")
@@ -969,7 +954,7 @@ def readme_rows() -> dict[str, list[str]]:
     rejected / open, at risk, on time, deviations, dirty rows, most time over target."""
     rows = [
         [cell.strip().strip("`") for cell in line.strip().strip("|").split("|")]
-        for line in (SAMPLES / "README.md").read_text(encoding="utf-8").splitlines()
+        for line in (SAMPLES_DIR / "README.md").read_text(encoding="utf-8").splitlines()
         if line.startswith("| `00")
     ]
     return {row[1]: row for row in rows}

@@ -32,23 +32,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import streamlit as st
+from demo_store import DEMO, DEMO_AS_OF, SAMPLES, load_demo
 from streamlit.testing.v1 import AppTest
 
 import sopmine
 from sopmine.dashboard import APP_PATH, _cache, _case, _data
 
-SAMPLES = Path(__file__).resolve().parent.parent / "sample_logs"
-AS_OF = "2025-06-30 16:00"
 TIMEOUT = 120
-#: The loads of ``make demo``: file, SOP, profile, roster.
-DEMO = [
-    ("000_rohil_izin_insidentil.sipro.csv", "rohil_izin_insidentil", "sipro", None),
-    ("001_rohil_orsos.silastri.xlsx", "rohil_orsos", "silastri", None),
-    ("002_boltim_izin_manual.generic.csv", "boltim_izin_manual", "generic", None),
-    ("003_dairi_iumk_oss.oss.csv", "dairi_iumk_oss", "oss", "003_dairi_iumk_oss.roster.csv"),
-    ("004_karimun_sicantik.sicantik.csv", "karimun_sicantik", "sicantik",
-     "004_karimun_sicantik.roster.csv"),
-]  # fmt: skip
 PAGES = (
     "ringkasan",
     "peta_proses",
@@ -109,24 +99,11 @@ def id_pct(value: float) -> str:
 # ----------------------------------------------------------------------------------------------
 
 
-def load_demo(db: Path) -> Path:
-    """The five sample logs loaded into ``db`` as ``make demo`` loads them (not checked)."""
-    for name, sop, profile, roster in DEMO:
-        sopmine.load_files(
-            [SAMPLES / name],
-            sop=sop,
-            profile=profile,
-            roster=SAMPLES / roster if roster else None,
-            db=db,
-        )
-    return db
-
-
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The five sample logs loaded and checked as of 30 June 2025, 16:00."""
     db = load_demo(tmp_path_factory.mktemp("dashboard") / "demo.duckdb")
-    sopmine.check_store(db=db, as_of=AS_OF)
+    sopmine.check_store(db=db, as_of=DEMO_AS_OF)
     return db
 
 
@@ -414,7 +391,7 @@ def early_arrival(tmp_path_factory: pytest.TempPathFactory) -> Path:
     log.to_csv(path, index=False)
     db = folder / "early.duckdb"
     sopmine.load_files([path], sop="boltim_izin_manual", profile="generic", db=db)
-    sopmine.check_store(db=db, as_of=AS_OF)
+    sopmine.check_store(db=db, as_of=DEMO_AS_OF)
     return db
 
 

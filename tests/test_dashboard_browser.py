@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from demo_store import DEMO_AS_OF, load_demo
 
 import sopmine
 
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "sample_logs"
 ARTIFACTS = ROOT / "test-artifacts" / "dashboard"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -42,16 +42,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-AS_OF = "2025-06-30 16:00"
-#: The loads of ``make demo``: file, SOP, profile, roster.
-DEMO = [
-    ("000_rohil_izin_insidentil.sipro.csv", "rohil_izin_insidentil", "sipro", None),
-    ("001_rohil_orsos.silastri.xlsx", "rohil_orsos", "silastri", None),
-    ("002_boltim_izin_manual.generic.csv", "boltim_izin_manual", "generic", None),
-    ("003_dairi_iumk_oss.oss.csv", "dairi_iumk_oss", "oss", "003_dairi_iumk_oss.roster.csv"),
-    ("004_karimun_sicantik.sicantik.csv", "karimun_sicantik", "sicantik",
-     "004_karimun_sicantik.roster.csv"),
-]  # fmt: skip
 START_SECONDS = 60
 PAGE_MS = 60_000
 BUSY = ", ".join(
@@ -143,15 +133,8 @@ class Server:
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The five sample logs loaded as ``make demo`` loads them, checked as of 30 June 16:00."""
     db = tmp_path_factory.mktemp("browser") / "demo.duckdb"
-    for name, sop, profile, roster in DEMO:
-        sopmine.load_files(
-            [SAMPLES / name],
-            sop=sop,
-            profile=profile,
-            roster=SAMPLES / roster if roster else None,
-            db=db,
-        )
-    sopmine.check_store(db=db, as_of=AS_OF)
+    load_demo(db)
+    sopmine.check_store(db=db, as_of=DEMO_AS_OF)
     return db
 
 
