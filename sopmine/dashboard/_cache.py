@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import streamlit as st
 
@@ -32,8 +32,9 @@ from sopmine.dashboard._data import (
 from sopmine.errors import StoreBusyError
 from sopmine.pipeline import read_verdicts
 
-__all__ = ["Snapshot", "cached_table", "snapshot", "store_tables"]
+__all__ = ["Snapshot", "snapshot", "store_tables"]
 
+T = TypeVar("T")
 Version = tuple[int, int, int, int]
 _LOG = logging.getLogger("sopmine.dashboard")
 _WAIT_SECONDS = 3.0
@@ -49,17 +50,15 @@ class Snapshot:
 
     def verdicts(self, filters: Filters) -> Verdicts:
         """The verdicts narrowed to ``filters`` (cached)."""
-        return _filtered(str(self.path), self.version, filters.key())
+        return _filtered(str(self.path), self.version, filters)
 
     def table(
         self, name: str, filters: Filters, build: Callable[[Verdicts], Any] | None = None
     ) -> Any:
         """The page table ``name`` (see :func:`~._data.build_table`), or ``build(verdicts)``
         under that name, for these filters (cached)."""
-        return cached_table(
-            str(self.path), self.version, filters.key(), name,
-            build or partial(build_table, name=name),
-        )  # fmt: skip
+        builder = build or partial(build_table, name=name)  # not part of the key: ``name`` is
+        return _table(str(self.path), self.version, filters, name, builder)
 
     def warm(self, filters: Filters) -> None:
         """Build the pages' first tables in a background thread, once per store version, so
@@ -91,54 +90,36 @@ def snapshot(path: Path) -> Snapshot:
     Raises :class:`sopmine.SopmineError` (no store, no check yet) with the fix in its message,
     and :class:`StoreBusyError` when a writer holds the file and nothing was read before.
     """
-    version = store_version(path)
-    last = _last_read()
-    try:
-        _all(str(path), version)
-    except StoreBusyError:
-        previous = last.get(str(path))
-        if previous is None:
-            raise
-        return Snapshot(path, previous, stale=True)
-    last[str(path)] = version
-    return Snapshot(path, version, stale=False)
+    _, version, stale = _newest_or_last(path, _all)
+    return Snapshot(path, version, stale=stale)
 
 
 def store_tables(path: Path) -> StoreTables:
     """Sources, rejects and check runs of the store (cached per version); while a writer
     holds the file, the last ones read (:class:`StoreBusyError` when none was)."""
-    version = store_version(path)
-    last = _last_tables()
-    try:
-        tables = _store_tables(str(path), version)
-    except StoreBusyError:
-        previous = last.get(str(path))
-        if previous is None:
-            raise
-        return _store_tables(str(path), previous)
-    last[str(path)] = version
+    tables, _, _ = _newest_or_last(path, _store_tables)
     return tables
 
 
-def cached_table(
-    path: str, version: Version, filters: tuple[Any, ...], name: str,
-    build: Callable[[Verdicts], Any],
-) -> Any:  # fmt: skip
-    """``build`` applied to the filtered verdicts, cached by store, version, filters and name.
-
-    ``name`` identifies the table (with its options, e.g. ``"workload:resource"``): the
-    builder itself is not part of the key.
-    """
-    return _table(path, version, filters, name, build)
+def _newest_or_last(path: Path, read: Callable[[str, Version], T]) -> tuple[T, Version, bool]:
+    """``read`` of the store's current version; while a writer holds the file, of the last
+    version ``read`` succeeded on (and True: stale)."""
+    version = store_version(path)
+    last = _last_read()
+    key = (str(path), getattr(read, "__name__", repr(read)))
+    try:
+        value = read(str(path), version)
+    except StoreBusyError:
+        previous = last.get(key)
+        if previous is None:
+            raise
+        return read(str(path), previous), previous, True
+    last[key] = version
+    return value, version, False
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
-def _last_read() -> dict[str, Version]:
-    return {}
-
-
-@st.cache_resource(max_entries=1, show_spinner=False)
-def _last_tables() -> dict[str, Version]:
+def _last_read() -> dict[tuple[str, str], Version]:
     return {}
 
 
@@ -153,15 +134,13 @@ def _all(path: str, version: Version) -> Verdicts:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _filtered(path: str, version: Version, filters: tuple[Any, ...]) -> Verdicts:
-    sop, office, start, end = filters
-    return _all(path, version).select(sop_id=sop, office=office, period_from=start, period_to=end)
+def _filtered(path: str, version: Version, filters: Filters) -> Verdicts:
+    return filters.apply(_all(path, version))
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
 def _table(
-    path: str, version: Version, filters: tuple[Any, ...], name: str,
-    _build: Callable[[Verdicts], Any],
+    path: str, version: Version, filters: Filters, name: str, _build: Callable[[Verdicts], Any],
 ) -> Any:  # fmt: skip
     return _build(_filtered(path, version, filters))
 

@@ -49,6 +49,8 @@ __all__ = [
     "overall_kpis",
     "page_tables",
     "read_store_tables",
+    "regencies",
+    "service_titles",
     "store_version",
     "unmapped_labels",
     "workbook",
@@ -153,6 +155,16 @@ def unmapped_labels(sources: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+def regencies(verdicts: Verdicts) -> dict[str, str]:
+    """Each SOP's regency (Kabupaten/Kota): the short name of its office on the pages."""
+    return {k: m.office.regency for k, m in verdicts.models.items()}
+
+
+def service_titles(verdicts: Verdicts) -> dict[str, str]:
+    """Each SOP as the pages name it: its service, with the regency in brackets."""
+    return {k: f"{m.service} ({m.office.regency})" for k, m in verdicts.models.items()}
+
+
 def overall_kpis(verdicts: Verdicts) -> dict[str, float]:
     """The headline figures over every case shown, each office in its own working days.
 
@@ -193,7 +205,7 @@ def worst_bottlenecks(verdicts: Verdicts, *, top: int = 3) -> pd.DataFrame:
     ranked = rank_bottlenecks(verdicts)
     ranked = ranked[ranked["over_target_minutes"] > 0]
     worst = ranked.sort_values(["over_target_days", "sop_id"], ascending=[False, True]).head(top)
-    regency = {k: m.office.regency for k, m in verdicts.models.items()}
+    regency = regencies(verdicts)
     return worst.assign(regency=worst["sop_id"].astype(str).map(regency)).reset_index(drop=True)
 
 
@@ -260,7 +272,7 @@ def case_list(
     per_day = verdicts.minutes_per_day(chosen)
     names = found.groupby(["sop_id", "case_id"], sort=False)["type"].agg(", ".join)
     keys = pd.MultiIndex.from_arrays([chosen["sop_id"].astype(str), chosen["case_id"].astype(str)])
-    regency = {k: m.office.regency for k, m in verdicts.models.items()}
+    regency = regencies(verdicts)
     out = pd.DataFrame({
         "sop_id": chosen["sop_id"].astype(str).to_numpy(),
         "regency": chosen["sop_id"].astype(str).map(regency).to_numpy(),

@@ -20,7 +20,7 @@ import streamlit as st
 
 from sopmine.analyze import Verdicts
 from sopmine.dashboard._cache import Snapshot, snapshot
-from sopmine.dashboard._data import Filters
+from sopmine.dashboard._data import Filters, service_titles
 from sopmine.dashboard._text import Language, t, when_text
 from sopmine.errors import SopmineError, StoreBusyError
 from sopmine.store import default_db_path
@@ -154,7 +154,7 @@ def show_table(
 def _filters(every: Verdicts, lang: Language) -> Filters:
     st.header(t("filters", lang))
     sops = sorted(every.models)
-    titles = {k: f"{m.service} ({m.office.regency})" for k, m in every.models.items()}
+    titles = service_titles(every)
     sop = st.selectbox(
         t("service", lang), [_ALL, *sops], key="sop", bind="query-params",
         format_func=lambda k: titles.get(k, t("all_services", lang)),

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from sopmine.analyze import plot_bottlenecks, plot_step_times, plot_workload
+from sopmine.dashboard._data import service_titles
 from sopmine.dashboard._layout import guarded, open_page, show_table
 from sopmine.dashboard._text import t
 
@@ -12,10 +13,9 @@ with guarded(lang):
     ranked = ctx.snapshot.table("bottlenecks", ctx.filters)
     st.subheader(t("bottleneck_table", lang))
     st.plotly_chart(plot_bottlenecks(ranked, lang=lang), key="bottleneck_chart")
-    per_day = {k: m.calendar.minutes_per_day for k, m in ctx.verdicts.models.items()}
-    days = ranked["sop_id"].map(per_day).astype(float)
     ranked = ranked.sort_values(["over_target_days", "sop_id", "rank"],
                                 ascending=[False, True, True])  # fmt: skip
+    days = ctx.verdicts.minutes_per_day(ranked)
     show_table(
         ranked.assign(
             step=ranked["step_number"].astype(str) + ". " + ranked["step_name"].astype(str),
@@ -37,7 +37,7 @@ with guarded(lang):
 
     st.subheader(t("waiting_vs_target", lang))
     sops = sorted(ctx.verdicts.models)
-    titles = {k: f"{m.service} ({m.office.regency})" for k, m in ctx.verdicts.models.items()}
+    titles = service_titles(ctx.verdicts)
     focus = st.selectbox(t("service", lang), sops, key="focus", bind="query-params",
                          format_func=lambda k: titles.get(k, k))  # fmt: skip
     steps = ctx.snapshot.table("steps", ctx.filters)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from sopmine.analyze import plot_work_in_progress
+from sopmine.dashboard._data import regencies
 from sopmine.dashboard._layout import guarded, open_page, show_table
 from sopmine.dashboard._text import number, t
 
@@ -20,7 +21,7 @@ with guarded(lang):
     cells[2].metric(t("overdue", lang), number(int(cases["overdue"].sum()), lang))
     only = st.toggle(t("only_at_risk", lang), key="at_risk", bind="query-params")
     shown = cases[cases["at_risk"]] if only else cases
-    regency = {k: m.office.regency for k, m in ctx.verdicts.models.items()}
+    regency = regencies(ctx.verdicts)
     show_table(
         shown.assign(regency=shown["sop_id"].astype(str).map(regency),
                      actor=shown["current_actor"]),

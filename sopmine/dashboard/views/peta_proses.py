@@ -3,6 +3,7 @@
 import streamlit as st
 
 from sopmine.analyze import plot_variants
+from sopmine.dashboard._data import service_titles
 from sopmine.dashboard._layout import guarded, open_page, show_table
 from sopmine.dashboard._text import t
 
@@ -10,7 +11,7 @@ ctx = open_page("peta_proses")
 lang = ctx.lang
 with guarded(lang):
     sops = sorted(ctx.verdicts.models)
-    titles = {k: f"{m.service} ({m.office.regency})" for k, m in ctx.verdicts.models.items()}
+    titles = service_titles(ctx.verdicts)
     left, middle, right = st.columns([3, 2, 2])
     sop = left.selectbox(t("service", lang), sops, key="focus", bind="query-params",
                          format_func=lambda k: titles.get(k, k))  # fmt: skip

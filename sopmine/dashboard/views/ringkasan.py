@@ -3,6 +3,7 @@
 import streamlit as st
 
 from sopmine.analyze import plot_trends
+from sopmine.dashboard._data import regencies
 from sopmine.dashboard._layout import guarded, open_page, show_table
 from sopmine.dashboard._text import days_text, number, pct, t
 
@@ -30,21 +31,14 @@ with guarded(lang):
     if worst.empty:
         st.success(t("no_bottleneck", lang))
     else:
+        per_day = ctx.verdicts.minutes_per_day(worst)
         worst = worst.assign(
             step=worst["step_number"].astype(str) + ". " + worst["step_name"].astype(str),
-            median=[
-                days_text(m, 480.0 if p is None else p, lang)
-                for m, p in zip(
-                    worst["elapsed_median_minutes"],
-                    [ctx.verdicts.models[s].calendar.minutes_per_day for s in worst["sop_id"]],
-                    strict=True,
-                )
-            ],
-            target=[
-                days_text(m, ctx.verdicts.models[s].calendar.minutes_per_day, lang)
-                for m, s in zip(worst["target_minutes"], worst["sop_id"], strict=True)
-            ],
-        )
+            median=[days_text(m, d, lang) for m, d in zip(
+                worst["elapsed_median_minutes"], per_day, strict=True)],
+            target=[days_text(m, d, lang) for m, d in zip(
+                worst["target_minutes"], per_day, strict=True)],
+        )  # fmt: skip
         show_table(
             worst,
             {
@@ -69,7 +63,7 @@ with guarded(lang):
 
     st.subheader(t("per_service", lang))
     kpis = ctx.snapshot.table("kpis", ctx.filters)
-    regency = {k: m.office.regency for k, m in ctx.verdicts.models.items()}
+    regency = regencies(ctx.verdicts)
     show_table(
         kpis.assign(regency=kpis["sop_id"].map(regency)),
         {"regency": "col_office", "service": "col_service", "cases": "col_cases",
