@@ -73,6 +73,12 @@ def _stdout(nb: nbformat.NotebookNode, tag: str) -> str:
     return "".join(o.text for o in outputs if o.output_type == "stream" and o.name == "stdout")
 
 
+def _shown(nb: nbformat.NotebookNode, tag: str) -> str:
+    """The plain text of what the cell displayed (its last expression)."""
+    outputs = _cell(nb, tag).outputs
+    return "".join(o.data.get("text/plain", "") for o in outputs if "data" in o)
+
+
 def _lines(nb: nbformat.NotebookNode, tag: str) -> list[str]:
     return _stdout(nb, tag).splitlines()
 
@@ -234,6 +240,11 @@ def test_03_kepatuhan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     names = set(by_officer["resource"].astype(str))
     shared = (data / "laporan_karimun_sicantik_2025_s1_samaran.html").read_text(encoding="utf-8")
     assert [name for name in names if name in shared] == []
+    # the report's pseudonyms are the ones 03 shows per officer (same salt)
+    late = by_officer.loc[by_officer["breach"], "resource"].astype(str).value_counts().index[0]
+    [pseudonym] = sopmine.pseudonymize(pd.Series([late]), salt="test-salt")
+    assert pseudonym in shared
+    assert pseudonym in _shown(nb, "per_petugas")
     sheets = pd.read_excel(data / "potongan_kepatuhan.xlsx", sheet_name=None, index_col=0)
     assert int(sheets["per_petugas"]["terlambat"].sum()) == int(by_officer["breach"].sum())
     assert int(sheets["per_bulan"]["permohonan"].sum()) == len(result.cases)
