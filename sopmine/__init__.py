@@ -10,6 +10,7 @@ The public API, re-exported here; everything else is internal and may change.
 
 from sopmine._version import __version__
 from sopmine.analyze import (
+    CaseStory,
     ProcessMap,
     Verdicts,
     analyze_steps,
@@ -27,6 +28,8 @@ from sopmine.analyze import (
     summarize_trends,
     summarize_variants,
     summarize_workload,
+    tell_case,
+    tell_cases,
 )
 from sopmine.calendar import OfficeCalendar
 from sopmine.check import (
@@ -60,7 +63,15 @@ from sopmine.log import (
     load_profile,
     read_log,
 )
-from sopmine.pipeline import FileLoad, StoreCheck, check_store, load_files, read_verdicts
+from sopmine.pipeline import (
+    FileLoad,
+    StoreCheck,
+    build_report,
+    check_store,
+    load_files,
+    read_verdicts,
+)
+from sopmine.report import REPORT_FORMATS, Report, write_report
 from sopmine.simulate import (
     DeviationRates,
     DirtyRows,
@@ -96,10 +107,12 @@ __all__ = [
     "DEVIATION_TYPES",
     "EVENT_COLUMNS",
     "REJECT_REASONS",
+    "REPORT_FORMATS",
     "STEP_COLUMNS",
     "Actor",
     "AlignmentCache",
     "CalendarError",
+    "CaseStory",
     "CheckResult",
     "DeviationRates",
     "DirtyRows",
@@ -115,6 +128,7 @@ __all__ = [
     "ProcessMap",
     "Profile",
     "ProfileError",
+    "Report",
     "Simulation",
     "SimulationError",
     "SimulationSettings",
@@ -136,6 +150,7 @@ __all__ = [
     "__version__",
     "analyze_steps",
     "as_verdicts",
+    "build_report",
     "check",
     "check_store",
     "compare_offices",
@@ -164,6 +179,9 @@ __all__ = [
     "summarize_trends",
     "summarize_variants",
     "summarize_workload",
+    "tell_case",
+    "tell_cases",
     "to_dot",
     "to_mermaid",
+    "write_report",
 ]

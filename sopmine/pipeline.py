@@ -7,6 +7,9 @@ all, and loading the same file again adds nothing.
 ``read_verdicts`` reads the latest stored verdicts back, with the model versions they were
 checked with, for the analytics (``sopmine.analyze``).
 
+``build_report`` reads the verdicts of one SOP over a period (and the period before it), the
+sources they were checked from and their rejected rows, and composes the Inspektorat's report.
+
 ``check_store`` checks the stored events of each SOP (optionally one office and a period of
 arrival) and writes the verdicts back, stamped with the model's hash and the sources checked.
 A scope whose inputs are unchanged since its stored run is not checked again.
@@ -22,7 +25,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -32,10 +35,18 @@ from sopmine.analyze._verdicts import from_tables
 from sopmine.check import AlignmentCache, CheckResult, check
 from sopmine.errors import SopmineError, SopModelNotFoundError
 from sopmine.log import LogRead, Profile, load_profile, read_log
+from sopmine.report import Report, ReportData, compose_report
 from sopmine.sop import SopModel, load_sop, parse_sop
 from sopmine.store import CheckScope, LoadBatch, LoadOutcome, RunStamp, Store, default_db_path
 
-__all__ = ["FileLoad", "StoreCheck", "check_store", "load_files", "read_verdicts"]
+__all__ = [
+    "FileLoad",
+    "StoreCheck",
+    "build_report",
+    "check_store",
+    "load_files",
+    "read_verdicts",
+]
 
 PathLike = str | os.PathLike[str]
 
@@ -345,3 +356,121 @@ def _run_model(store: Store, sop_id: str, sop_hash: str) -> SopModel:
     if len(rows):
         return parse_sop(str(rows["model_json"].iloc[0]), file=f"{store.path}:sop_models/{sop_id}")
     return load_sop(sop_id)
+
+
+def build_report(
+    db: PathLike | None = None,
+    *,
+    sop: str,
+    period_from: dt.date | str,
+    period_to: dt.date | str,
+    office: str | None = None,
+    lang: Literal["id", "en"] = "id",
+    pseudonymize: bool = False,
+    salt: str | None = None,
+    generated_at: pd.Timestamp | str | None = None,
+) -> Report:
+    """The Inspektorat's compliance report of ``sop`` for the applications that arrived from
+    ``period_from`` to ``period_to`` (inclusive, office time), from the latest stored check.
+
+    The previous period of equal length is read for comparison. ``generated_at`` (default:
+    now) is printed on the cover; give it to get the same HTML and XLSX bytes again.
+    ``pseudonymize`` replaces people and application numbers by salted pseudonyms; the salt is
+    ``salt``, else the environment's ``SOPMINE_SALT``, else a secret kept beside the store
+    (``<store>.salt``, created on first use).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     try:
+    ...         build_report(Path(folder) / "none.duckdb", sop="rohil_orsos",
+    ...                      period_from="2025-01-01", period_to="2025-03-31")
+    ...     except SopmineError as exc:
+    ...         print(str(exc).split(";")[0])
+    no check has been run on this store yet
+    """
+    path = Path(db) if db is not None else default_db_path()
+    first, last = _report_period(period_from, period_to)
+    verdicts = read_verdicts(path, sop=sop)
+    model = verdicts.models[sop]
+    office_name = _office_name(model, office)
+    days = (last - first).days + 1
+    before = (first - dt.timedelta(days=days), first - dt.timedelta(days=1))
+    now = verdicts.select(office=office_name, period_from=first, period_to=last)
+    previous = verdicts.select(office=office_name, period_from=before[0], period_to=before[1])
+    with Store.open(path, read_only=True) as store:
+        runs = store.check_runs()
+        latest = runs[runs["sop_id"] == sop].sort_values("run_id").iloc[-1]
+        run = {str(k): v for k, v in latest.to_dict().items()}
+        checked = [int(s["source_id"]) for s in json.loads(str(run.get("sources") or "[]"))]
+        sources = store.sources()
+        sources = sources[sources["source_id"].isin(checked)].reset_index(drop=True)
+        rejects = store.rejects()
+        rejects = rejects[rejects["source_id"].isin(checked)].reset_index(drop=True)
+    data = ReportData(
+        verdicts=now,
+        previous=previous if len(previous.cases) else None,
+        sources=sources,
+        rejects=rejects,
+        run=run,
+    )
+    return compose_report(
+        data, sop_id=sop, period_from=first, period_to=last, office=office_name, lang=lang,
+        pseudonymize=pseudonymize, salt=_report_salt(path, salt) if pseudonymize else "",
+        generated_at=_generated_at(generated_at),
+    )  # fmt: skip
+
+
+def _report_period(first: dt.date | str, last: dt.date | str) -> tuple[dt.date, dt.date]:
+    try:
+        start, end = pd.Timestamp(first).date(), pd.Timestamp(last).date()
+    except (ValueError, TypeError) as exc:
+        raise SopmineError(
+            f"cannot read the period {first} .. {last}: {exc}; write YYYY-MM-DD"
+        ) from None
+    if end < start:
+        raise SopmineError(f"the period ends ({end}) before it starts ({start}); swap --from/--to")
+    return start, end
+
+
+def _office_name(model: SopModel, office: str | None) -> str | None:
+    """The office's full name, from its name or its regency (any letter case)."""
+    if office is None:
+        return None
+    known = {model.office.name.casefold(), model.office.regency.casefold()}
+    if office.strip().casefold() in known:
+        return model.office.name
+    raise SopmineError(
+        f"{model.id} belongs to {model.office.name} ({model.office.regency}), not {office!r}; "
+        "give that office or leave --office out"
+    )
+
+
+def _generated_at(value: pd.Timestamp | str | None) -> pd.Timestamp:
+    if value is None:
+        return pd.Timestamp.now(tz="UTC").floor("s")
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError) as exc:
+        raise SopmineError(f"cannot read --generated-at {value!r}: {exc}") from None
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def _report_salt(path: Path, salt: str | None) -> str:
+    """The pseudonym salt: given, from SOPMINE_SALT, or the store's own secret file."""
+    if salt:
+        return salt
+    if os.environ.get("SOPMINE_SALT"):
+        return os.environ["SOPMINE_SALT"]
+    keep = path.with_name(path.name + ".salt")
+    if keep.exists():
+        return keep.read_text(encoding="utf-8").strip()
+    secret = hashlib.sha256(os.urandom(32)).hexdigest()
+    try:
+        descriptor = os.open(keep, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(secret + "\n")
+    except OSError as exc:
+        raise SopmineError(
+            f"cannot keep the pseudonym salt in {keep}: {exc}; give --salt or set SOPMINE_SALT"
+        ) from None
+    return secret

@@ -5,6 +5,7 @@ plotly figures out; every duration in working time of the office, calendar time 
 where it helps. See ``docs/analytics.md``.
 """
 
+from sopmine.analyze._case import CaseStory, tell_case, tell_cases
 from sopmine.analyze._figures import (
     plot_bottlenecks,
     plot_offices,
@@ -37,6 +38,7 @@ __all__ = [
     "START",
     "STEP_STAT_COLUMNS",
     "VARIANT_COLUMNS",
+    "CaseStory",
     "ProcessMap",
     "Verdicts",
     "analyze_steps",
@@ -64,4 +66,6 @@ __all__ = [
     "summarize_trends",
     "summarize_variants",
     "summarize_workload",
+    "tell_case",
+    "tell_cases",
 ]

@@ -4,14 +4,22 @@ Errors that sopmine raises on purpose are printed as ``error: ...`` lines on std
 code 1; anything else is a bug, printed as one line (exit 70) unless ``SOPMINE_DEBUG=1`` asks
 for the traceback. One module per command group: ``_sop`` (SOP models), ``_load`` (exports and
 the store), ``_check`` (verdicts), ``_analyze`` (analytics), ``_dashboard`` (the dashboard),
-``_simulate`` (simulated exports).
+``_report`` (the Inspektorat's report), ``_simulate`` (simulated exports).
 """
 
 from __future__ import annotations
 
 import os
 
-from sopmine.cli import _analyze, _check, _dashboard, _load, _simulate, _sop  # noqa: F401
+from sopmine.cli import (  # noqa: F401
+    _analyze,
+    _check,
+    _dashboard,
+    _load,
+    _report,
+    _simulate,
+    _sop,
+)
 from sopmine.cli._app import app, err
 from sopmine.errors import SopmineError
 
