@@ -1,4 +1,4 @@
-"""``sopmine sop ...``: reference SOP models: validate, list, show, graph."""
+"""``sopmine sop ...``: reference SOP models: validate, list, show, graph, import."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from rich.table import Table
 
 from sopmine.cli._app import app, err, out
 from sopmine.errors import SopmineError, SopModelError
-from sopmine.sop import SopModel, list_sops, load_sop, read_sop_file
+from sopmine.sop import SopImport, SopModel, import_sop, list_sops, load_sop, read_sop_file
 from sopmine.sop.flow import enumerate_paths, service_target_minutes
 from sopmine.sop.render import to_dot, to_mermaid
 
 sop_app = typer.Typer(
-    help="Reference SOP models: validate, list, show, graph.", no_args_is_help=True
+    help="Reference SOP models: validate, list, show, graph, import.", no_args_is_help=True
 )
 app.add_typer(sop_app, name="sop")
 
@@ -145,3 +145,75 @@ def sop_graph(
     """Print the model's flow as Graphviz DOT or Mermaid text."""
     model = load_sop(model_id)
     sys.stdout.write(to_dot(model) if fmt == "dot" else to_mermaid(model))
+
+
+@sop_app.command("import")
+def sop_import(
+    file: Annotated[
+        Path, typer.Argument(help="The SOP table: .docx, .xlsx, or extracted text (.txt).")
+    ],
+    out_path: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Where to write the draft; default: <id>.yaml here."),
+    ] = None,
+    model_id: Annotated[
+        str | None, typer.Option("--id", help="Model id; default: from regency and service.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Read an SOP document into a draft model (YAML) and list what had to be guessed."""
+    draft = import_sop(file, model_id=model_id)
+    target = out_path if out_path is not None else Path.cwd() / f"{draft.model.id}.yaml"
+    if target.exists() and not force:
+        raise SopmineError(f"{target} exists; give another --out, or --force to overwrite it")
+    try:
+        draft.write(target)
+    except OSError as exc:
+        raise SopmineError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    out.print(_import_header(draft))
+    out.print(_import_steps(draft))
+    out.print(_guess_table(draft))
+    out.print(f"draft written to [bold]{_shown(target)}[/]", highlight=False)
+
+
+def _import_header(draft: SopImport) -> str:
+    model = draft.model
+    office = model.office
+    return "\n".join(
+        [
+            f"[bold]{model.title}[/] ([cyan]{model.id}[/]) from {draft.source.name}",
+            f"{office.name} — {office.regency or '?'}, {office.province or '?'} "
+            f"({office.timezone})",
+            f"{len(model.steps)} steps, {len(model.actors)} actors, "
+            f"{len(draft.guesses)} guesses to check",
+        ]
+    )
+
+
+def _import_steps(draft: SopImport) -> Table:
+    model = draft.model
+    table = Table("No", "Langkah", "Pelaksana", "Waktu", "Output", "Alur", title="Langkah")
+    number = {s.id: s.number for s in model.steps}
+    for step in model.steps:
+        actor = model.actor(step.actor).name + (" [dim](inferred)[/]" if step.inferred else "")
+        flow = ", ".join(
+            f"{edge.label or ''}→{number[edge.to] if edge.to else edge.end}".strip()
+            for edge in step.next or ()
+        )
+        table.add_row(
+            str(step.number), step.name, actor, str(step.waktu), step.output, flow or step.end or ""
+        )
+    return table
+
+
+def _guess_table(draft: SopImport) -> Table:
+    table = Table("Langkah", "Apa", "Nilai", "Yakin", "Alasan", title="Tebakan (guesses) to check")
+    for guess in draft.guesses:
+        table.add_row(
+            str(guess.step) if guess.step is not None else "-",
+            guess.field,
+            guess.value,
+            f"{guess.confidence:.0%}",
+            guess.reason,
+        )
+    return table

@@ -98,6 +98,7 @@ class _Evidence:
     primary: tuple[int, ...]
     suspect: tuple[int, ...]
     agents: tuple[tuple[int, Mention], ...]
+    how: dict[int, str]
     others: tuple[int, ...]
     duty: tuple[str, str] | None
 
@@ -178,7 +179,10 @@ def _evidence(
     arrows = tuple(c for c, k in enumerate(kinds) if k == "arrow" and c not in suspect)
     primary = boxes or arrows
     mentions = find_mentions(step.description, columns)
-    resolved = [(_resolve(m, primary, previous, learned, columns, reading), m) for m in mentions]
+    how: dict[int, str] = {}
+    resolved = [
+        (_resolve(m, primary, previous, learned, columns, reading, how), m) for m in mentions
+    ]
     agents = sorted(
         ((c, m) for c, m in resolved if m.is_agent), key=lambda cm: cm[1].marker != "oleh"
     )
@@ -197,6 +201,7 @@ def _evidence(
         primary=primary,
         suspect=tuple(c for c in sorted(suspect) if kinds[c] in ("box", "arrow")),
         agents=tuple(agents),
+        how=how,
         others=others,
         duty=duty,
     )
@@ -209,13 +214,19 @@ def _resolve(
     learned: dict[str, int],
     columns: tuple[Column, ...],
     reading: ActorReading,
+    how: dict[int, str],
 ) -> int:
     """The one column a mention means; several columns may share its words (Loket 2, 4, 5)."""
     candidates = mention.columns
     chosen: int | None = None
+    them = " or ".join(columns[c].title for c in candidates)
+    said = f"'{mention.text} ({mention.qualifier})'" if mention.qualifier else f"'{mention.text}'"
     if len(candidates) == 1:
         chosen = candidates[0]
     elif mention.qualifier in learned:
+        how[mention.start] = (
+            f"{said} was read as {columns[learned[mention.qualifier]].title} before"
+        )
         return learned[mention.qualifier]
     elif marked := [c for c in candidates if c in primary]:
         chosen = marked[0]
@@ -226,6 +237,9 @@ def _resolve(
     else:
         after = [c for c in candidates if previous is None or c >= previous]
         chosen = after[0] if after else candidates[-1]
+        how[mention.start] = (
+            f"{said} may be {them}; the first at or after the previous step's column is taken"
+        )
     if mention.qualifier and mention.qualifier not in learned and len(candidates) > 1:
         learned[mention.qualifier] = chosen
         reading.aliases.setdefault(chosen, []).append(_qualifier_text(mention))
@@ -284,6 +298,8 @@ def _choose(
             "column is taken (the office answers for the step's time)",
         )
     if agent is not None and mention is not None:
+        if mention.start in ev.how:
+            return made(agent, True, 0.5, f"no mark survives; {ev.how[mention.start]}")
         via_role = tuple(normalize(mention.text).split()) not in _own_phrases(columns[agent])
         how = f" (the role table reads it as '{title[agent]}')" if via_role else ""
         return made(agent, True, 0.7 if via_role else 0.8, f"no mark survives; {named}{how}")
