@@ -185,7 +185,8 @@ def _summary(
     blocks: list[Any] = [Paragraph(_summary_text(now, ctx)), summary]
     numbers = Table(
         key="summary", title=word("summary", lang), frame=frame,
-        columns=(Column("measure", word("col_measure", lang)),
+        columns=(Column("key", "kode" if lang == "id" else "code"),
+                 Column("measure", word("col_measure", lang)),
                  Column("current", word("col_current", lang), "float"),
                  Column("previous", word("col_previous", lang), "float"),
                  Column("change", word("col_change", lang), "float")),
