@@ -98,7 +98,7 @@ def render_draft(
         "# Descriptions, Kelengkapan, Waktu and Output are the document's text; names, ids,",
         "# actors read from the text, and the flow are the importer's guesses.",
         f"# To check before use: {summary or 'nothing was guessed'}. Each guess is a",
-        "# '# check (confidence):' comment below; then run `sopmine sop validate` on this file.",
+        "# 'check (confidence)' comment below; then run `sopmine sop validate` on this file.",
     ]
     head += _guess_lines([g for g in guesses if g.step is None], "")
     body = {k: v for k, v in data.items() if k not in ("steps", "sla", "calendar")}

@@ -121,6 +121,9 @@ def _decision(
         return
     back = next((j for j in range(i - 1, -1, -1) if steps[j].is_applicant), None)
     condition = _COND_END.sub("", complete["cond"]).strip() if complete else "berkas lengkap"
+    # "jika tidak lengkap dikembalikan": the question is still whether the file is complete
+    condition = re.sub(r"^(?:tidak|belum)\s+", "", condition)
+    condition = _RETURN.split(condition)[0].strip() or "berkas lengkap"
     flow.decisions[i] = f"{condition[:1].upper()}{condition[1:]}?"
     edges: list[dict[str, str | int]] = [{"to": i + 1, "label": "Ya", "condition": condition}]
     stated = _RETURN.search(text)

@@ -47,9 +47,9 @@ def import_sop(path: str | Path, *, model_id: str | None = None) -> SopImport:
     """Read an SOP table (``.txt`` extracted text, ``.docx`` or ``.xlsx``) into a draft model.
 
     The draft loads as a :class:`~sopmine.sop.SopModel`; what could not be read for certain
-    (actors from the text, the flow, the time zone, ...) is in ``guesses`` and in the YAML as
-    ``# check:`` comments. Raises :class:`SopImportError` when the file cannot be read or
-    holds no SOP step table.
+    (actors from the text, the flow, the time zone, ...) is in ``guesses`` and in the YAML
+    as ``# check (confidence):`` comments. Raises :class:`SopImportError` when the file
+    cannot be read or holds no SOP step table.
 
     >>> from pathlib import Path
     >>> table = Path(getfixture("tmp_path")) / "sop.txt"
@@ -58,10 +58,12 @@ def import_sop(path: str | Path, *, model_id: str | None = None) -> SopImport:
     ...     "No\\tUraian Prosedur\\tPemohon\\tFront Office\\tKelengkapan\\tWaktu\\tOutput\\n"
     ...     "1\\tPemohon mengajukan permohonan\\t[]\\t\\tFormulir\\t10 Menit\\tBerkas\\n"
     ...     "2\\tFront Office memeriksa berkas, jika tidak lengkap dikembalikan ke pemohon"
-    ...     "\\t\\t[]\\tBerkas\\t1 Jam\\tTanda Terima\\n", encoding="utf-8")
+    ...     "\\t\\t[]\\tBerkas\\t1 Jam\\tTanda Terima\\n"
+    ...     "3\\tFront Office menyerahkan izin\\t\\t[]\\tIzin\\t5 Menit\\tIzin\\n",
+    ...     encoding="utf-8")
     >>> draft = import_sop(table)
     >>> draft.model.office.timezone, [str(s.waktu) for s in draft.model.steps]
-    ('Asia/Jakarta', ['10 Menit', '1 Jam'])
+    ('Asia/Jakarta', ['10 Menit', '1 Jam', '5 Menit'])
     >>> [(e.source, e.target, e.kind) for e in draft.model.edges if e.kind == "return"]
     [('memeriksa_berkas', 'mengajukan_permohonan', 'return')]
     """

@@ -238,13 +238,13 @@ def title_case(text: str) -> str:
 
     >>> title_case("PENERBITAN IZIN DENGAN APLIKASI SICANTIK CLOUD")
     'Penerbitan Izin dengan Aplikasi SiCantik Cloud'
-    >>> title_case("IZIN USAHA MIKRO KECIL (IUMK)")
-    'Izin Usaha Mikro Kecil (IUMK)'
+    >>> title_case("SURAT IZIN PRAKTIK BIDAN (SIPB)")
+    'Surat Izin Praktik Bidan (SIPB)'
     """
     words = []
     for i, word in enumerate(text.split()):
         core = word.strip("(),.;:")
-        if core.upper() in _UPPER:
+        if core.upper() in _UPPER or (word.startswith("(") and core.isupper()):
             new = core.upper()
         elif core.casefold() in _PROPER:
             new = _PROPER[core.casefold()]
