@@ -47,7 +47,7 @@ p.note { color: var(--muted); font-size: 12px; }
 p.table-note { color: var(--muted); font-size: 12px; margin-top: -1rem; }
 p.finding { border-left: 3px solid #c0392b; padding-left: .6rem; }
 figure { margin: 1rem 0 1.5rem; }
-figure img { width: 100%; height: auto; }
+figure img { width: 100%; max-width: 44rem; height: auto; display: block; }
 figcaption { color: var(--muted); font-size: 12px; }
 nav.toc ol { padding-left: 1.2rem; }
 footer { margin-top: 3rem; color: var(--muted); font-size: 11px;

@@ -48,6 +48,7 @@ _FORMATS = {
 _UNITS = {"pct": (" (%)", " (%)"), "days": ("", ""), "minutes": (" (menit kerja)",
                                                                  " (working minutes)")}  # fmt: skip
 _HEAD = PatternFill("solid", fgColor="F0F4F8")
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 def neutralize(value: object) -> object:
@@ -152,6 +153,7 @@ def _stamp(report: Report) -> object:
 def _fixed_zip(data: bytes, stamp: object) -> bytes:
     """The same archive with every entry dated ``stamp`` (zip entries otherwise carry 'now')."""
     when = stamp.timetuple()[:6]  # type: ignore[attr-defined]
+    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")  # type: ignore[attr-defined]
     when = (max(when[0], 1980), *when[1:])
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
@@ -160,5 +162,8 @@ def _fixed_zip(data: bytes, stamp: object) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=when)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = info.external_attr
-            target.writestr(entry, source.read(info.filename))
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps 'modified' with now
+                content = _MODIFIED.sub(rb"\g<1>" + iso.encode() + rb"\g<2>", content)
+            target.writestr(entry, content)
     return out.getvalue()
