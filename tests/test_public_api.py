@@ -48,3 +48,8 @@ def test_only_the_bridge_imports_pm4py() -> None:
         if "pm4py" in _imported_roots(path)
     }
     assert importers == {"pm4py_bridge.py"}
+
+
+def test_sop_import_is_public() -> None:
+    assert {"import_sop", "SopImport", "SopImportError"} <= set(sopmine.__all__)
+    assert issubclass(sopmine.SopImportError, sopmine.SopmineError)
