@@ -184,7 +184,7 @@ def test_seed_003_header_block() -> None:
 
 # --- tables the importer has never seen -------------------------------------------------------
 
-#: Kota Kupang (WITA): ``1.`` numbering, a ``\\rightarrow`` and a ``→`` for marks, a header
+#: Kota Kupang (WITA): ``1.`` numbering, a ``\rightarrow`` and a ``→`` for marks, a header
 #: repeated after a page break, a cell split over two lines, ``<p>`` and ``**`` markup.
 KUPANG = Path(__file__).parent / "fixtures" / "sop_tables" / "kupang_sipb.txt"
 
@@ -686,3 +686,55 @@ def test_docx_without_a_table_and_xlsx_without_an_sop_sheet(tmp_path: Path) -> N
     workbook.save(tmp_path / "lain.xlsx")
     with pytest.raises(SopImportError, match=r"no sheet \('Sheet'\) has an SOP table header"):
         import_sop(tmp_path / "lain.xlsx")
+
+
+def test_one_pelaksana_column_naming_the_actor_of_each_step(tmp_path: Path) -> None:
+    path = tmp_path / "trayek.txt"
+    path.write_text(
+        "SOP PELAYANAN IZIN TRAYEK\n"
+        "DINAS PENANAMAN MODAL DAN PTSP KABUPATEN SLEMAN\n"
+        "No\tUraian Kegiatan\tPelaksana\tKelengkapan\tWaktu\tOutput\n"
+        "1\tMengajukan permohonan\tPemohon\tFormulir\t10 menit\tBerkas\n"
+        "2\tMemeriksa kelengkapan berkas\tPetugas Loket\tBerkas\t30 menit\tTanda terima\n"
+        "3\tVerifikasi teknis\tTim Teknis Dishub\tBerkas\t2 hari\tBerita acara\n"
+        "4\tTanda tangan izin\tKepala Dinas\tDraft izin\t1 hari\tIzin\n",
+        encoding="utf-8",
+    )
+    model = import_sop(path).model
+    assert (model.title, model.office.name, model.office.province) == (
+        "Prosedur Pelayanan Izin Trayek",
+        "Dinas Penanaman Modal dan PTSP Kabupaten Sleman",
+        "DI Yogyakarta",
+    )
+    assert [(a.id, a.name) for a in model.actors] == [
+        ("pemohon", "Pemohon"),
+        ("front_office", "Petugas Loket"),
+        ("tim_teknis", "Tim Teknis Dishub"),
+        ("kadis", "Kepala Dinas"),
+    ]
+    assert _steps(model) == [
+        (1, "Pemohon", "-", False, ("Formulir",), "10 Menit", "Berkas", None, "-"),
+        (
+            2,
+            "Petugas Loket",
+            "-",
+            False,
+            ("Berkas",),
+            "30 Menit",
+            "Tanda terima",
+            None,
+            "decision->3, return->1",
+        ),
+        (3, "Tim Teknis Dishub", "-", False, ("Berkas",), "2 Hari", "Berita acara", None, "-"),
+        (4, "Kepala Dinas", "-", False, ("Draft izin",), "1 Hari", "Izin", None, "end issued"),
+    ]
+
+
+def test_a_table_without_actor_columns_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "sop.txt"
+    path.write_text(
+        "No\tKegiatan\tKelengkapan\tWaktu\tOutput\n1\tMendaftar\tKTP\t5 menit\tNomor\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SopImportError, match="has no actor \\(Pelaksana\\) columns"):
+        import_sop(path)

@@ -27,20 +27,25 @@ from sopmine.sop.importer._text import normalize
 __all__ = ["FlowStep", "StepFlow", "read_flow"]
 
 _IF = r"\b(?:jika|apabila|bila|bilamana|kalau)\b"
-_COMPLETE = re.compile(rf"{_IF}\s+(?P<cond>[^,.;]*?\b(?:lengkap|memenuhi syarat|benar)\b[^,.;]*)")
+_I = re.IGNORECASE
+_COMPLETE = re.compile(
+    rf"{_IF}\s+(?P<cond>[^,.;]*?\b(?:lengkap|memenuhi syarat|benar)\b[^,.;]*)", _I
+)
 _CHECKS = re.compile(
     r"\b(?:memeriksa|diperiksa|pemeriksaan|verifikasi|memverifikasi|meneliti)\b"
-    r"[^.;]*\bkelengkapan\b"
+    r"[^.;]*\bkelengkapan\b",
+    _I,
 )
-_RETURN = re.compile(r"\b(?:dikembalikan|mengembalikan|kembali)\b(?:(?!\bdan\b)[^,.;])*")
-_COND_END = re.compile(r"\s+(?:diteruskan|dilanjutkan|maka|petugas|untuk)\b.*")
+_RETURN = re.compile(r"\b(?:dikembalikan|mengembalikan|kembali)\b(?:(?!\bdan\b)[^,.;])*", _I)
+_COND_END = re.compile(r"\s+(?:diteruskan|dilanjutkan|maka|petugas|untuk)\b.*", _I)
 _REJECT = re.compile(
     rf"\b(?:menolak|ditolak)\b[^,.;]*{_IF}[^,.;]*|{_IF}\s+tidak\s+(?:setuju|"
-    r"disetujui)[^,.;]*\b(?:menolak|ditolak)\b[^,.;]*"
+    r"disetujui)[^,.;]*\b(?:menolak|ditolak)\b[^,.;]*",
+    _I,
 )
-_APPROVE = re.compile(rf"{_IF}\s+(?:disetujui|setuju)\b")
-_REFUSAL = re.compile(r"\b(?:penolakan|ditolak|menolak)\b")
-_SPECIAL = re.compile(r"\bkhusus(?:\s+untuk|\s+bagi)?\s+", re.IGNORECASE)
+_APPROVE = re.compile(rf"{_IF}\s+(?:disetujui|setuju)\b", _I)
+_REFUSAL = re.compile(r"\b(?:penolakan|ditolak|menolak)\b", _I)
+_SPECIAL = re.compile(r"\bkhusus(?:\s+untuk|\s+bagi)?\s+", _I)
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ _APPLICATIONS = (
     ("SIMBG", r"\bsimbg\b"),
 )
 _OFFICE = re.compile(
-    r"\b(DINAS\s+PENANAMAN\s+MODAL\b.*?\bSATU\s+PINTU(?:\s+DAN\s+KETENAGAKERJAAN)?)",
+    r"\b(DINAS\s+PENANAMAN\s+MODAL\b.*?\b(?:SATU\s+PINTU|PTSP)(?:\s+DAN\s+KETENAGAKERJAAN)?)",
     re.IGNORECASE,
 )
 _SERVICE_WORDS = re.compile(
@@ -226,7 +226,9 @@ def _place(text: str) -> Place | None:
 def _titles(
     lines: list[str], name: str | None, *, file: str, guesses: list[Guess]
 ) -> tuple[str, str]:
-    sop_line = re.compile(r"STANDAR\s+OPERASIONAL\s+PROSEDUR(?:\s*\(SOP\))?\s*(.*)", re.I)
+    sop_line = re.compile(
+        r"(?:STANDAR\s+OPERASIONAL\s+PROSEDUR(?:\s*\(SOP\))?|^SOP\b)\s*(.*)", re.I
+    )
     title = next((line for line in lines if re.match(r"prosedur\b", line, re.I)), None)
     from_sop = next(
         (

@@ -11,7 +11,7 @@ from where its Waktu cell is, and the actor cells are the ones between the text 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sopmine.sop.importer._errors import SopImportError
 from sopmine.sop.importer._table import Grid
@@ -63,6 +63,8 @@ class _Columns:
     kelengkapan: int
     waktu: int
     unit: Unit | None
+    named: int | None
+    """A single ``Pelaksana`` column holding each step's actor as text, when there is one."""
 
 
 def find_layout(grid: Grid, *, file: str) -> Layout:
@@ -79,12 +81,35 @@ def find_layout(grid: Grid, *, file: str) -> Layout:
         end += 1
     columns = _columns(grid.rows[start:end], file=file, where=grid.where[start])
     steps, notes = _step_rows(grid, end, columns)
+    titles = columns.titles
+    if columns.named is not None:
+        steps, titles = _named_actors(steps)
+        notes.append(
+            "The table has one 'Pelaksana' column naming each step's actor: one actor "
+            "column is made per name, and the name counts as the step's mark."
+        )
+    if not titles:
+        raise SopImportError(
+            f"{file}: the SOP table ({grid.where[start]}) has no actor (Pelaksana) columns "
+            "between the step text and Kelengkapan; give each actor a column titled with its "
+            "role, or one 'Pelaksana' column naming the actor of each step"
+        )
     if not steps:
         raise SopImportError(
             f"{file}: the SOP table ({grid.where[start]}) has no numbered step rows: "
             "each step needs its number (1, 2, ... or 1., 2., ...) in the 'No' column"
         )
-    return Layout(grid.rows[:start], columns.titles, tuple(steps), tuple(notes), columns.unit)
+    return Layout(grid.rows[:start], titles, tuple(steps), tuple(notes), columns.unit)
+
+
+def _named_actors(steps: list[RawStep]) -> tuple[list[RawStep], tuple[str, ...]]:
+    """Actor columns made from a ``Pelaksana`` column of names: one per name, a box marks it."""
+    titles = tuple(dict.fromkeys(s.marks[0] for s in steps if s.marks and s.marks[0]))
+    marked = [
+        replace(s, marks=tuple("[]" if s.marks and s.marks[0] == t else "" for t in titles))
+        for s in steps
+    ]
+    return marked, titles
 
 
 def _header_start(rows: tuple[tuple[str, ...], ...]) -> int | None:
@@ -147,6 +172,9 @@ def _columns(block: tuple[tuple[str, ...], ...], *, file: str, where: str) -> _C
         for i in range(desc_col + 1, kel_col)
         if i < len(names_row) and clean_text(names_row[i]) and normalize(names_row[i]) not in _HEAD
     )
+    named = first(("pelaksana",))
+    if actors or named is None or not desc_col < named[1] < kel_col:
+        named = None
     unit_word = normalize(block[waktu[0]][waktu[1]])
     unit: Unit | None = next(
         (u for u in ("menit", "jam", "hari") if u in unit_word.split()),
@@ -160,6 +188,7 @@ def _columns(block: tuple[tuple[str, ...], ...], *, file: str, where: str) -> _C
         kelengkapan=kel_col,
         waktu=waktu[1],
         unit=unit,
+        named=named[1] if named else None,
     )
 
 
@@ -222,6 +251,8 @@ def _raw_step(cells: list[str], where: str, columns: _Columns) -> RawStep:
     marks = tuple(
         cell(i + shift) if columns.desc < i + shift < w - 1 else "" for i in columns.actors
     )
+    if columns.named is not None:
+        marks = (clean_text(cell(columns.named + shift)),)
     return RawStep(
         number=number,
         where=where,
