@@ -150,7 +150,7 @@ def _cover(
         key="cover", title=word("cover", lang), frame=frame,
         columns=(Column("field", word("col_measure", lang)), Column("value", "")),
     )  # fmt: skip
-    return Section("cover", word("cover", lang), (Facts(facts), table, cover_table))
+    return Section("cover", word("cover", lang), (Facts(facts), cover_table, table))
 
 
 def _summary(

@@ -14,7 +14,7 @@ from typing import Literal
 
 import pandas as pd
 
-from sopmine.report._words import Language, days_text, number, pct, when_text
+from sopmine.report._words import Language, days_text, number, pct, stamp_text, zone_name
 
 __all__ = [
     "NUMERIC_KINDS",
@@ -43,6 +43,7 @@ class Column:
     label: str
     kind: Kind = "text"
     printed: bool = True  # False: in the XLSX only (a second unit of a printed column, say)
+    in_sheet: bool = True  # False: printed only (two XLSX columns written as one, say)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,15 @@ class Table:
     frame: pd.DataFrame
     columns: tuple[Column, ...]
     note: str | None = None
+
+    def label(self, column: Column, zone: str) -> str:
+        """A column's header; a time column names its zone (``Selesai (WIB)``)."""
+        return f"{column.label} ({zone_name(zone)})" if column.kind == "when" else column.label
+
+    @property
+    def sheet(self) -> tuple[Column, ...]:
+        """The columns written to the XLSX."""
+        return tuple(c for c in self.columns if c.in_sheet)
 
     @property
     def printed(self) -> tuple[Column, ...]:
@@ -134,7 +144,7 @@ class Report:
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every sheet's table as a DataFrame with its column names (a copy)."""
-        return {key: t.frame[[c.name for c in t.columns]].copy() for key, t in self.sheets.items()}
+        return {key: t.frame[[c.name for c in t.sheet]].copy() for key, t in self.sheets.items()}
 
     def blocks(self) -> Iterator[tuple[Section, Block]]:
         """Every block with its section, in reading order."""
@@ -168,6 +178,9 @@ def cell_text(
 
     >>> cell_text(87.14, "pct", "id", zone="Asia/Jakarta", minutes_per_day=480)
     '87,1%'
+    >>> cell_text(pd.Timestamp("2025-05-05 07:30Z"), "when", "id", zone="Asia/Makassar",
+    ...           minutes_per_day=480)
+    '05-05-2025 15.30'
     >>> cell_text(960.0, "minutes", "id", zone="Asia/Jakarta", minutes_per_day=480)
     '2 hari 0 jam'
     """
@@ -184,7 +197,7 @@ def cell_text(
     if kind == "minutes":
         return duration_text(float(value), minutes_per_day, lang)  # type: ignore[arg-type]
     if kind == "when":
-        return when_text(pd.Timestamp(value), zone, lang)  # type: ignore[arg-type]
+        return stamp_text(pd.Timestamp(value), zone, lang)  # type: ignore[arg-type]
     return str(value)
 
 

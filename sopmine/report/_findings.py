@@ -243,6 +243,14 @@ def _case_timeline(story: CaseStory, ctx: Context, case_id: str) -> Table:
         "late_days": [v / ctx.minutes_per_day if v else None for v in late],
         "findings": [", ".join(word(t, lang) for t in types) for types in done["types"]],
     })  # fmt: skip
+    # Printed, the SOP's actor and the recorded role share a column ("SOP / recorded" when they
+    # differ), as do the working time and the Waktu: the table fits a portrait page.
+    frame["who"] = [a if missing(r) or str(r) == a else f"{a} / {r}"
+                    for a, r in zip(frame["actor"], frame["role"], strict=True)]  # fmt: skip
+    frame["time"] = [
+        f"{_duration(e, ctx.minutes_per_day, lang)} / {w}"
+        for e, w in zip(frame["elapsed_minutes"], frame["waktu"], strict=True)
+    ]
     frame.attrs["case_label"] = word("col_case", lang)
     return Table(
         key="case:timeline",
@@ -250,12 +258,14 @@ def _case_timeline(story: CaseStory, ctx: Context, case_id: str) -> Table:
         frame=frame,
         columns=(Column("order", word("col_no", lang), "int"),
                  Column("step", word("col_step", lang)),
-                 Column("actor", word("col_actor", lang)),
-                 Column("role", word("col_role", lang)),
+                 Column("actor", word("col_actor", lang), printed=False),
+                 Column("role", word("col_role", lang), printed=False),
+                 Column("who", word("col_who", lang), in_sheet=False),
                  Column("resource", word("col_person", lang)),
                  Column("completed_at", word("col_completed", lang), "when"),
-                 Column("elapsed_minutes", word("col_elapsed", lang), "minutes"),
-                 Column("waktu", word("col_waktu", lang)),
+                 Column("elapsed_minutes", word("col_elapsed", lang), "minutes", printed=False),
+                 Column("waktu", word("col_waktu", lang), printed=False),
+                 Column("time", word("col_time", lang), "figure", in_sheet=False),
                  *_late_columns(lang),
                  Column("findings", word("col_findings", lang))),
     )  # fmt: skip

@@ -127,7 +127,7 @@ def _facts(facts: Facts) -> str:
 def _table(table: Table, report: Report) -> str:
     texts = table.texts(report.lang, zone=report.zone, minutes_per_day=report.minutes_per_day)
     classes = [_css(c.kind, c.name) for c in table.printed]
-    head = "".join(f'<th scope="col"{k}>{escape(c.label)}</th>'
+    head = "".join(f'<th scope="col"{k}>{escape(table.label(c, report.zone))}</th>'
                    for c, k in zip(table.printed, classes, strict=True))  # fmt: skip
     body = "".join(
         "<tr>"

@@ -48,7 +48,6 @@ def method_section(
     lang = ctx.lang
     blocks: list[Block] = [Paragraph(p) for p in _calendar_text(model, lang)]
     blocks.append(_definitions(ctx))
-    blocks.append(Paragraph(word("data_quality", lang), style="note"))
     blocks.append(Paragraph(_quality_text(sources, rejects, lang)))
     blocks.extend(_reject_tables(rejects, ctx))
     return Section("method", word("method", lang), tuple(blocks))

@@ -179,7 +179,7 @@ def _table(
     table: doc.Table, report: doc.Report, styles: dict[str, ParagraphStyle]
 ) -> list[Flowable]:
     texts = table.texts(report.lang, zone=report.zone, minutes_per_day=report.minutes_per_day)
-    head = [Paragraph(_x(c.label), styles["cell_head"]) for c in table.printed]
+    head = [Paragraph(_x(table.label(c, report.zone)), styles["cell_head"]) for c in table.printed]
     cell_styles = [styles["cell_num"] if c.kind in doc.NUMERIC_KINDS else styles["cell"]
                    for c in table.printed]  # fmt: skip
     numeric = [c.kind in doc.NUMERIC_KINDS for c in table.printed]
@@ -214,17 +214,32 @@ def _fits(text: str, room: float) -> bool:
 
 
 def _widths(table: doc.Table, texts: list[list[str]]) -> list[float]:
-    """Column widths in proportion to their longest word and typical length."""
-    weights = []
+    """Each column as wide as its longest word (no word is broken), a figure column as its
+    widest figure; the width left goes to the text columns by their typical length."""
+    needs, weights = [], []
     for i, column in enumerate(table.printed):
         values = [row[i] for row in texts[:400]]
-        longest_word = max((len(w) for v in values for w in v.split()), default=4)
-        label_word = max((len(w) for w in column.label.split()), default=4) * 1.2  # bold
-        typical = sorted(len(v) for v in values)[int(0.9 * (len(values) - 1))] if values else 4
-        weights.append(max(min(typical, 50), min(longest_word, 24), label_word, 4))
-    floor = min(1.3 * cm, _WIDTH / len(weights))
-    spare, total = _WIDTH - floor * len(weights), sum(weights)
-    return [floor + spare * w / total for w in weights]
+        words = table.label(column, "Asia/Makassar").split()  # the longest zone name
+        label = max((_width(w, bold=True) for w in words), default=0.0)
+        if column.kind in doc.NUMERIC_KINDS or column.kind == "when":
+            widest = max((_width(v) for v in values), default=0.0)
+            weights.append(0.0)
+        else:
+            widest = max((_width(w) for v in values for w in v.split()), default=0.0)
+            typical = sorted(len(v) for v in values)[int(0.9 * (len(values) - 1))] if values else 4
+            weights.append(float(max(min(typical, 50), 4)))
+        needs.append(min(max(label, widest) + 7, 0.35 * _WIDTH))
+    if sum(needs) >= _WIDTH:  # too wide: text columns give way (figures and times never wrap)
+        fixed = sum(n for n, w in zip(needs, weights, strict=True) if not w)
+        text = sum(needs) - fixed
+        scale = max(_WIDTH - fixed, 0.3 * _WIDTH) / text if text else 1.0
+        return [n * scale if w else n for n, w in zip(needs, weights, strict=True)]
+    spare, total = _WIDTH - sum(needs), sum(weights) or 1.0
+    return [n + spare * w / total for n, w in zip(needs, weights, strict=True)]
+
+
+def _width(text: str, *, bold: bool = False) -> float:
+    return float(pdfmetrics.stringWidth(text, "DejaVuSans-Bold" if bold else "DejaVuSans", 7.5))
 
 
 def _styles() -> dict[str, ParagraphStyle]:

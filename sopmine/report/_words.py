@@ -11,7 +11,18 @@ from typing import Literal
 
 import pandas as pd
 
-__all__ = ["Language", "date_text", "days_text", "missing", "number", "pct", "when_text", "word"]
+__all__ = [
+    "Language",
+    "date_text",
+    "days_text",
+    "missing",
+    "number",
+    "pct",
+    "stamp_text",
+    "when_text",
+    "word",
+    "zone_name",
+]
 
 Language = Literal["id", "en"]
 
@@ -86,7 +97,9 @@ _WORDS: dict[str, tuple[str, str]] = {
     "col_source": ("Sumber (berkas:baris)", "Source (file:row)"),
     "col_detail": ("Uraian", "Detail"),
     "col_late_days": ("Terlambat (hari kerja)", "Late (working days)"),
-    "col_late": ("Terlambat (waktu kerja)", "Late (working time)"),
+    "col_late": ("Terlambat", "Late"),
+    "col_who": ("Pelaksana SOP / jabatan tercatat", "SOP actor / recorded role"),
+    "col_time": ("Waktu kerja / Waktu SOP", "Working time / SOP Waktu"),
     "col_service": ("Waktu layanan (waktu kerja)", "Service time (working time)"),
     "col_target": ("target", "target"),
     "working_days": ("hari kerja", "working days"),
@@ -227,9 +240,20 @@ def when_text(value: pd.Timestamp | None, zone: str, lang: Language) -> str:
         return "—"
     local = pd.Timestamp(value).tz_convert(zone)
     clock = local.strftime("%H.%M" if lang == "id" else "%H:%M")
-    return f"{date_text(local, lang)} {clock} {_zone_name(zone)}"
+    return f"{date_text(local, lang)} {clock} {zone_name(zone)}"
 
 
-def _zone_name(zone: str) -> str:
+def stamp_text(value: pd.Timestamp, zone: str, lang: Language) -> str:
+    """An instant in the office's time zone, short, for a table cell: ``05-05-2025 14.30``.
+
+    >>> stamp_text(pd.Timestamp("2025-05-05 07:30", tz="UTC"), "Asia/Jakarta", "en")
+    '2025-05-05 14:30'
+    """
+    local = pd.Timestamp(value).tz_convert(zone)
+    return local.strftime("%d-%m-%Y %H.%M" if lang == "id" else "%Y-%m-%d %H:%M")
+
+
+def zone_name(zone: str) -> str:
+    """WIB, WITA or WIT for an Indonesian zone; the zone itself otherwise."""
     return {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
             "Asia/Jayapura": "WIT"}.get(zone, zone)  # fmt: skip

@@ -82,16 +82,17 @@ def render_xlsx(report: Report) -> bytes:
 
 def _write(sheet: Worksheet, table: Table, report: Report) -> None:
     index = 0 if report.lang == "id" else 1
-    labels = [c.label + _UNITS.get(c.kind, ("", ""))[index] for c in table.columns]
+    labels = [table.label(c, report.zone) + _UNITS.get(c.kind, ("", ""))[index]
+              for c in table.sheet]  # fmt: skip
     sheet.append(labels)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = _HEAD
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    columns = [_values(table.frame[c.name], c.kind, report.zone) for c in table.columns]
+    columns = [_values(table.frame[c.name], c.kind, report.zone) for c in table.sheet]
     for row in zip(*columns, strict=True):
         sheet.append([neutralize(v) for v in row])
-    for i, column in enumerate(table.columns, start=1):
+    for i, column in enumerate(table.sheet, start=1):
         letter = get_column_letter(i)
         number_format = "yyyy-mm-dd hh:mm" if column.kind == "when" else _FORMATS.get(column.kind)
         if number_format:
