@@ -34,6 +34,7 @@ demo: install
 	$(BIN)/sopmine check --db demo.duckdb --as-of "2025-06-30 16:00"
 	$(BIN)/sopmine bottlenecks --db demo.duckdb --top 3
 	$(BIN)/sopmine open-cases --db demo.duckdb --at-risk
+	$(BIN)/sopmine report --db demo.duckdb --sop karimun_sicantik --from 2025-04-01 --to 2025-06-30 --out demo_laporan.pdf --force
 	$(BIN)/sopmine dashboard --db demo.duckdb --port $(PORT)
 
 # Regenerate the sample logs and their ground truth (deterministic; see sample_logs/samples.yaml).
@@ -64,4 +65,4 @@ pytest: install browser
 test: lint typecheck pytest
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build dist demo.duckdb test-artifacts
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build dist demo.duckdb demo.duckdb.salt demo_laporan.pdf test-artifacts
