@@ -26,9 +26,6 @@ SAMPLES = REPO / "sample_logs"
 NOTEBOOKS = ("01_mulai_cepat.ipynb", "02_hambatan.ipynb", "03_kepatuhan.ipynb")
 AS_OF = "2025-06-30 16:00"
 CELL_TIMEOUT = 180  # seconds; the PDF report is the slowest cell
-#: The report API 03 is written against; tolerated by the public-name check until it lands.
-PENDING_REPORT_API = {"build_report", "write_report", "Report"}
-HAS_REPORT = hasattr(sopmine, "build_report")
 
 
 def _read(name: str) -> nbformat.NotebookNode:
@@ -140,10 +137,7 @@ def test_only_the_public_api(name: str) -> None:
         used |= cell_used
         bad_imports += cell_bad
     assert bad_imports == []
-    unknown = used - set(sopmine.__all__)
-    if not HAS_REPORT:
-        unknown -= PENDING_REPORT_API
-    assert unknown == set()
+    assert used - set(sopmine.__all__) == set()
     assert used, "the notebook does not use sopmine"
 
 
@@ -202,10 +196,6 @@ def test_02_hambatan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ]
 
 
-@pytest.mark.skipif(
-    not HAS_REPORT,
-    reason="03_kepatuhan uses sopmine.build_report / write_report, which have not landed yet",
-)
 def test_03_kepatuhan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     nb = _execute("03_kepatuhan.ipynb", tmp_path, monkeypatch)
     result = _check(
@@ -216,6 +206,10 @@ def test_03_kepatuhan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     )
     tables = _lines(nb, "tabel_laporan")[0].removeprefix("Tabel laporan: ").split(", ")
     assert {"summary", "steps", "deviation_types"} <= set(tables)
+    assert _lines(nb, "ringkasan")[:2] == [
+        f"Permohonan masuk: {len(result.cases)}",
+        f"Temuan penyimpangan: {len(result.deviations)}",
+    ]
 
     by_officer = result.steps.dropna(subset=["resource"])
     assert _lines(nb, "per_petugas") == [
