@@ -187,9 +187,9 @@ def _summary(
         key="summary", title=word("summary", lang), frame=frame,
         columns=(Column("key", "kode" if lang == "id" else "code"),
                  Column("measure", word("col_measure", lang)),
-                 Column("current", word("col_current", lang), "float"),
-                 Column("previous", word("col_previous", lang), "float"),
-                 Column("change", word("col_change", lang), "float")),
+                 Column("current", word("col_current", lang), "number"),
+                 Column("previous", word("col_previous", lang), "number"),
+                 Column("change", word("col_change", lang), "number")),
     )  # fmt: skip
     blocks.extend(_findings.type_overview(verdicts, previous, ctx))
     blocks.extend(_bottlenecks(verdicts, ctx))

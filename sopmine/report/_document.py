@@ -30,9 +30,9 @@ __all__ = [
     "cell_text",
 ]
 
-Kind = Literal["text", "figure", "int", "float", "pct", "days", "minutes", "when"]
+Kind = Literal["text", "figure", "int", "number", "float", "pct", "days", "minutes", "when"]
 #: Kinds set right-aligned; ``figure`` is text already written as a number (``+2,5 poin``).
-NUMERIC_KINDS = frozenset({"figure", "int", "float", "pct", "days", "minutes"})
+NUMERIC_KINDS = frozenset({"figure", "int", "number", "float", "pct", "days", "minutes"})
 
 
 @dataclass(frozen=True)
@@ -188,6 +188,8 @@ def cell_text(
         return "—"
     if kind == "int":
         return number(int(value), lang)  # type: ignore[call-overload]
+    if kind == "number":
+        return number(float(value), lang, decimals=0 if float(value).is_integer() else 2)  # type: ignore[arg-type]
     if kind == "float":
         return number(float(value), lang, decimals=3)  # type: ignore[arg-type]
     if kind == "pct":

@@ -39,6 +39,7 @@ _SHEETS = {
 }
 _FORMATS = {
     "figure": "@",
+    "number": "General",
     "int": "#,##0",
     "float": "0.000",
     "pct": "0.0",
