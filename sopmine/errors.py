@@ -6,6 +6,7 @@ licensing office's analyst can act on: which file, which line or row, and what t
     SopmineError                  base class; the CLI prints it as one line and exits 1
     ├── SopModelError             an SOP model file is invalid (lists every problem found)
     ├── SopModelNotFoundError     no SOP model with that id or path
+    ├── SopImportError            an SOP document cannot be imported (sopmine.sop.importer)
     ├── CalendarError             an office calendar is misconfigured or given bad instants
     ├── ProfileError              an export profile is invalid or unknown
     ├── LogReadError              an export cannot be read as a whole (missing columns, empty...)
