@@ -31,6 +31,7 @@ _TEXT_COLUMNS = {
     "deviations": ("sop_id", "office", "case_id", "type", "step_id", "expected", "observed",
                    "source_file", "resource", "role", "detail"),
 }  # fmt: skip
+_UTC_MICROSECONDS = pd.DatetimeTZDtype("us", "UTC")
 _INSTANT_COLUMNS = {
     "cases": ("first_event_at", "last_event_at", "service_start", "service_end"),
     "steps": ("handover_at", "started_at", "completed_at"),
@@ -118,10 +119,10 @@ class Verdicts:
     def local_dates(self, frame: pd.DataFrame, column: str) -> npt.NDArray[np.datetime64]:
         """Per row, the office-local calendar day of the instant in ``column`` (NaT if empty)."""
         out = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[D]")
-        sops = frame["sop_id"].astype(str).to_numpy()
+        sops = _codes_of(frame["sop_id"], list(self.models))  # no text per row
         instants = pd.DatetimeIndex(frame[column])
-        for sop_id, model in self.models.items():
-            rows = sops == sop_id
+        for code, model in enumerate(self.models.values()):
+            rows = sops == code
             if rows.any():
                 local = instants[rows].tz_convert(model.office.timezone).tz_localize(None)
                 out[rows] = local.to_numpy().astype("datetime64[D]")
@@ -138,25 +139,32 @@ class Verdicts:
         role = codes.cat.codes.to_numpy()
         steps = frame["step_id"].astype("category") if "step_id" in frame else None
         step = np.full(len(frame), -1) if steps is None else steps.cat.codes.to_numpy()
-        pairs = pd.DataFrame(
-            {
-                "sop": frame["sop_id"].astype("category").cat.codes.to_numpy(),
-                "code": role,
-                "step": np.where(role < 0, step, -1),
-            }
-        )
-        unique = pairs.drop_duplicates()
-        sop_names = frame["sop_id"].astype("category").cat.categories.astype(str)
+        sops = frame["sop_id"].astype("category")
+        sop_names = sops.cat.categories.astype(str)
         step_names = [] if steps is None else list(steps.cat.categories.astype(str))
+        # One integer per (SOP, role, step) triple: the names are worked out once per
+        # distinct triple, and a million rows are hashed as integers, not as tuples.
+        width_role, width_step = len(labels) + 1, len(step_names) + 1
+        key = (sops.cat.codes.to_numpy().astype(np.int64) + 1) * width_role + role + 1
+        key = key * width_step + np.where(role < 0, step, -1) + 1
+        inverse, unique = pd.factorize(key)
+        unique = np.asarray(unique, dtype=np.int64)
+        triples = zip(
+            (unique // width_step // width_role - 1).tolist(),
+            (unique // width_step % width_role - 1).tolist(),
+            (unique % width_step - 1).tolist(),
+            strict=True,
+        )
         names = [
             self._step_actor(sop_names[sop], step_names[s] if s >= 0 else None) if code < 0
             else self._actor_names(sop_names[sop]).get(normalize_label(labels[code]),
                                                        labels[code])
-            for sop, code, s in zip(unique["sop"], unique["code"], unique["step"], strict=True)
+            for sop, code, s in triples
         ]  # fmt: skip
-        lookup = pd.Series(names, index=pd.MultiIndex.from_frame(unique), dtype=object)
-        mapped = lookup.reindex(pd.MultiIndex.from_frame(pairs)).to_numpy()
-        out = pd.Series(mapped, index=frame.index, dtype="category")
+        each = pd.Categorical(names)  # categories as a column of these texts would get them
+        out = pd.Series(
+            pd.Categorical.from_codes(each.codes[inverse], dtype=each.dtype), index=frame.index
+        )
         return out.cat.remove_categories([""]) if "" in out.cat.categories else out
 
     def actor_name(self, sop_id: str, actor_id: str) -> str:
@@ -241,8 +249,7 @@ def from_tables(
     as_of: pd.Timestamp | None = None,
 ) -> Verdicts:
     """Verdicts from stored result tables (as ``Store.results`` returns them) and models."""
-    frames = {t: _normalized(tables[t].drop(columns=["run_id"], errors="ignore"), t)
-              for t in _TABLES}  # fmt: skip
+    frames = {t: normalize_table(tables[t], t) for t in _TABLES}
     return Verdicts(
         cases=frames["cases"],
         steps=frames["steps"],
@@ -250,6 +257,13 @@ def from_tables(
         models={m.id: m for m in models},
         as_of=as_of,
     )
+
+
+def normalize_table(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """A stored result table ``table`` (``cases``, ``steps`` or ``deviations``), or some of
+    its columns, as :class:`Verdicts` holds it: without ``run_id``, text as categoricals,
+    instants in UTC."""
+    return _normalized(frame.drop(columns=["run_id"], errors="ignore"), table)
 
 
 def _given_models(
@@ -293,12 +307,12 @@ def _concat(frames: list[pd.DataFrame], table: str) -> pd.DataFrame:
 
 def _normalized(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     """Text as categoricals and instants in UTC, as the check returns them."""
-    out = frame.reset_index(drop=True).copy()
+    out = frame.reset_index(drop=True)  # copy-on-write: assigning columns leaves ``frame`` be
     for column in _TEXT_COLUMNS[table]:
         if column in out and not isinstance(out[column].dtype, pd.CategoricalDtype):
             out[column] = out[column].astype("category")
     for column in _INSTANT_COLUMNS[table]:
-        if column in out:
+        if column in out and out[column].dtype != _UTC_MICROSECONDS:
             out[column] = pd.to_datetime(out[column], utc=True).dt.as_unit("us")
     return out
 
@@ -316,10 +330,21 @@ def _rows_of(frame: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
     case_ids = cases["case_id"].astype(str).to_numpy()
     keep = np.zeros(len(frame), dtype=bool)
     for code, sop_id in enumerate(sops.cat.categories):
-        wanted = ids.cat.categories.isin(case_ids[case_sops == str(sop_id)])
+        # A hash lookup of the categories in the cases' ids: ``isin`` on Arrow-backed text
+        # compares in Python (a second for 100,000 ids).
+        chosen = pd.Index(pd.unique(case_ids[case_sops == str(sop_id)]), dtype=object)
+        wanted = chosen.get_indexer(ids.cat.categories) >= 0
         rows = (sop_codes == code) & (id_codes >= 0)
         keep[rows] = wanted[id_codes[rows]]
     return frame[keep].reset_index(drop=True)
+
+
+def _codes_of(values: pd.Series, names: list[str]) -> npt.NDArray[np.intp]:
+    """Per row, the position of its value among ``names`` (-1 for any other or none)."""
+    codes = values.astype("category")
+    where = pd.Index(np.asarray(names, dtype=object), dtype=object)
+    table = np.append(where.get_indexer(codes.cat.categories.astype(object)), -1)
+    return np.asarray(table[codes.cat.codes.to_numpy()], dtype=np.intp)
 
 
 def _per_sop(frame: pd.DataFrame, values: Mapping[str, float], default: float) -> Any:
