@@ -36,7 +36,7 @@ from demo_store import DEMO, DEMO_AS_OF, SAMPLES, load_demo
 from streamlit.testing.v1 import AppTest
 
 import sopmine
-from sopmine.dashboard import APP_PATH, _cache, _case, _data
+from sopmine.dashboard import APP_PATH, _cache, _case, _data, _read
 
 TIMEOUT = 120
 PAGES = (
@@ -1352,3 +1352,141 @@ def test_filters_apply_as_select(small: sopmine.Verdicts) -> None:
         dataclasses.replace(filters, sop="karimun_sicantik").apply(small).cases.equals(chosen.cases)
     )
     assert _data.Filters().apply(small) is small
+
+
+# ----------------------------------------------------------------------------------------------
+# The reads: the cases first, then only the step columns a table needs
+# ----------------------------------------------------------------------------------------------
+
+
+def assert_verdicts_equal(got: sopmine.Verdicts, expected: sopmine.Verdicts) -> None:
+    for table in ("cases", "steps", "deviations"):
+        pd.testing.assert_frame_equal(getattr(got, table), getattr(expected, table))
+    assert dict(got.models) == dict(expected.models)
+    assert got.as_of == expected.as_of
+
+
+def test_the_reads_in_parts_add_up_to_read_verdicts(
+    store: Path, verdicts: sopmine.Verdicts
+) -> None:
+    clear_caches()
+    version = _data.store_version(store)
+    first = _cache._cases(str(store), version)
+    pd.testing.assert_frame_equal(first.cases, verdicts.cases)
+    assert first.steps.empty
+    assert first.deviations.empty
+    assert_verdicts_equal(_cache._whole(str(store), version, "all"), verdicts)
+    times = _cache._whole(str(store), version, "step_times").steps
+    pd.testing.assert_frame_equal(times, verdicts.steps[list(_data.STEP_GROUPS["times"])])
+    filters = _data.Filters(period_from=dt.date(2025, 3, 1), period_to=dt.date(2025, 3, 31))
+    assert_verdicts_equal(
+        _cache._filtered(str(store), version, filters, "all"), filters.apply(verdicts)
+    )
+
+
+def test_a_part_of_another_version_is_refused(store: Path, tmp_path: Path) -> None:
+    db = tmp_path / "moved.duckdb"
+    db.write_bytes(store.read_bytes())
+    before = _data.store_version(db)
+    sopmine.check_store(db=db, as_of="2025-07-31 16:00")
+    with pytest.raises(sopmine.StoreBusyError, match="written while the dashboard read it"):
+        _read.read_steps(db, before, ["sop_id"], wait=0.5)
+
+
+def page_table_names(verdicts: sopmine.Verdicts) -> list[str]:
+    sops = sorted(verdicts.models)
+    return [
+        *_data.page_tables(sops), "trends", "people:hidden",
+        *(f"{kind}:{sop}" for kind in ("map", "variants") for sop in sops),
+    ]  # fmt: skip
+
+
+def same_table(got: Any, expected: Any) -> None:
+    if isinstance(expected, pd.DataFrame):
+        pd.testing.assert_frame_equal(got, expected)
+    elif isinstance(expected, sopmine.ProcessMap):
+        pd.testing.assert_frame_equal(got.nodes, expected.nodes)
+        pd.testing.assert_frame_equal(got.edges, expected.edges)
+    else:
+        assert got == pytest.approx(expected, nan_ok=True)
+
+
+def test_each_table_built_from_what_it_needs_is_the_one_of_the_whole_verdicts(
+    store: Path, verdicts: sopmine.Verdicts
+) -> None:
+    clear_caches()
+    version = _data.store_version(store)
+    filters = _data.Filters(period_from=dt.date(2025, 4, 1))
+    for chosen, whole in ((_data.Filters(), verdicts), (filters, filters.apply(verdicts))):
+        for name in page_table_names(verdicts):
+            need = _data.table_need(name)
+            part = _cache._filtered(str(store), version, chosen, need)
+            assert need != "all", name
+            same_table(_data.build_table(part, name), _data.build_table(whole, name))
+        listed = _cache._filtered(str(store), version, chosen, "deviations")
+        for options in ({}, {"nonconforming": True}, {"types": ("missing_step", "wrong_actor")}):
+            same_table(_data.case_list(listed, **options), _data.case_list(whole, **options))
+
+
+def test_derived_tables_are_the_tables_built_afresh(verdicts: sopmine.Verdicts) -> None:
+    for name in ("bottlenecks", "worst_bottlenecks"):
+        base = _data.build_table(verdicts, _data.base_table(name) or "")
+        same_table(_data.derive_table(verdicts, name, base), _data.build_table(verdicts, name))
+
+
+def test_case_kpis_and_trends_are_kpis_and_trends_without_the_step_figures(
+    verdicts: sopmine.Verdicts, small: sopmine.Verdicts
+) -> None:
+    for source in (verdicts, small, verdicts.select(period_from="2025-05-01")):
+        kpis = sopmine.summarize_kpis(source).drop(columns="step_breach_pct")
+        pd.testing.assert_frame_equal(_data.case_kpis(source), kpis)
+        trends = sopmine.summarize_trends(source).drop(columns="step_breach_pct")
+        pd.testing.assert_frame_equal(_data.case_trends(source), trends)
+
+
+def test_the_warm_up_waits_while_a_page_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    clear_caches()
+    monkeypatch.setattr(_cache, "_IDLE_SECONDS", 0.2)
+    waited: list[float] = []
+    with _cache.page_run():
+        started = time.monotonic()
+        waiter = threading.Thread(target=lambda: (_cache._pages().wait_idle(), waited.append(
+            time.monotonic() - started)))  # fmt: skip
+        waiter.start()
+        time.sleep(0.5)
+        assert not waited
+    waiter.join(timeout=TIMEOUT)
+    assert waited[0] >= 0.5 + 0.2
+
+
+def test_the_verdicts_select_date_and_name_actors_as_plain_loops_would(
+    verdicts: sopmine.Verdicts,
+) -> None:
+    from sopmine.sop.labels import normalize_label
+
+    office = verdicts.models["rohil_orsos"].office.name
+    chosen = verdicts.select(office=office, period_from="2025-04-01")
+    cases = chosen.cases
+    keys = set(zip(cases["sop_id"].astype(str), cases["case_id"].astype(str), strict=True))
+    assert keys
+    for table in ("steps", "deviations"):
+        rows = getattr(verdicts, table)
+        pairs = zip(rows["sop_id"].astype(str), rows["case_id"].astype(str), strict=True)
+        kept = rows[[pair in keys for pair in pairs]].reset_index(drop=True)
+        pd.testing.assert_frame_equal(getattr(chosen, table), kept)
+    days = verdicts.local_dates(verdicts.cases, "first_event_at")
+    assert [d.astype(dt.date) for d in days] == local_arrival(verdicts).tolist()
+
+    def actor(sop: str, role: Any, step: Any) -> Any:
+        model = verdicts.models[sop]
+        if pd.isna(role):
+            known = {s.id: s.actor for s in model.steps}
+            return known.get(step, math.nan) if pd.notna(step) else math.nan
+        names = {normalize_label(n): a.id for a in model.actors for n in a.names()}
+        return names.get(normalize_label(str(role)), str(role))
+
+    steps = verdicts.steps
+    rows = zip(steps["sop_id"].astype(str), steps["role"], steps["step_id"], strict=True)
+    expected = [actor(s, r, p) for s, r, p in rows]
+    got = verdicts.actor_ids(steps).astype(object).tolist()
+    assert [None if pd.isna(v) else v for v in got] == [None if pd.isna(v) else v for v in expected]

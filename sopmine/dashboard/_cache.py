@@ -6,38 +6,52 @@ single process write a file and refuses writers while a reader holds it, so a co
 runs. The results are cached instead, keyed by :func:`~._data.store_version`, which changes with
 every write; when a writer holds the file, the last version read is shown with a notice.
 
-Cached objects are shared by every session and never modified.
+The cases are read first (:mod:`._read`); the steps and deviations only when a table needs them,
+and then only the step columns it needs (:func:`~._data.table_need`). Cached objects are shared
+by every session and never modified.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pandas as pd
 import streamlit as st
 
 from sopmine.analyze import Verdicts
+from sopmine.check import STEP_COLUMNS
 from sopmine.dashboard._data import (
+    STEP_GROUPS,
     Filters,
+    Need,
+    StepGroup,
     StoreTables,
+    Version,
+    base_table,
     build_table,
+    derive_table,
     page_tables,
     read_store_tables,
+    step_groups,
     store_version,
+    table_need,
 )
+from sopmine.dashboard._read import NOT_READ, read_case_verdicts, read_deviations, read_steps
 from sopmine.errors import StoreBusyError
-from sopmine.pipeline import read_verdicts
 
-__all__ = ["Snapshot", "snapshot", "store_tables"]
+__all__ = ["Snapshot", "page_run", "snapshot", "store_tables"]
 
 T = TypeVar("T")
-Version = tuple[int, int, int, int]
 _LOG = logging.getLogger("sopmine.dashboard")
 _WAIT_SECONDS = 3.0
+_IDLE_SECONDS = 1.0  # how long no page must have run before the warm-up builds a table
 
 
 class Snapshot:
@@ -48,40 +62,101 @@ class Snapshot:
         self.version = version
         self.stale = stale
 
+    def cases(self, filters: Filters) -> Verdicts:
+        """The verdicts' cases and models narrowed to ``filters``, without steps and
+        deviations (cached): enough for counts, the models and working days."""
+        return _filtered(str(self.path), self.version, filters, "cases")
+
     def verdicts(self, filters: Filters) -> Verdicts:
-        """The verdicts narrowed to ``filters`` (cached)."""
-        return _filtered(str(self.path), self.version, filters)
+        """The whole verdicts narrowed to ``filters`` (cached; every step column is read)."""
+        return _filtered(str(self.path), self.version, filters, "all")
 
     def table(
-        self, name: str, filters: Filters, build: Callable[[Verdicts], Any] | None = None
+        self,
+        name: str,
+        filters: Filters,
+        build: Callable[[Verdicts], Any] | None = None,
+        *,
+        need: Need = "all",
     ) -> Any:
         """The page table ``name`` (see :func:`~._data.build_table`), or ``build(verdicts)``
-        under that name, for these filters (cached)."""
-        builder = build or partial(build_table, name=name)  # not part of the key: ``name`` is
-        return _table(str(self.path), self.version, filters, name, builder)
+        under that name from the verdicts it ``need``s, for these filters (cached)."""
+        if build is None:
+            build, need = _builder(self, name, filters), table_need(name)
+        return _table(str(self.path), self.version, filters, name, need, build)
 
     def warm(self, filters: Filters) -> None:
-        """Build the pages' first tables in a background thread, once per store version, so
-        that each page's first visit finds them ready (the page asking for a table still
-        being built waits for it instead of building it twice)."""
+        """Build the pages' first tables in a background thread, once per store version and
+        filters, so that each page's first visit finds them ready. The thread builds only
+        while no page runs (a page asking for a table being built waits for it)."""
         started = _warming()
         key = (str(self.path), self.version, filters.key())
         if key in started:
             return
         started.add(key)
-        names = page_tables(sorted(self.verdicts(filters).models))
+        names = page_tables(sorted(self.cases(filters).models))
         thread = threading.Thread(
             target=_build_all, args=(self, filters, names), name="sopmine-warm", daemon=True
         )
         thread.start()
 
 
+def _builder(shot: Snapshot, name: str, filters: Filters) -> Callable[[Verdicts], Any]:
+    """How to build the page table ``name``: from the table it is made of, if any."""
+    base = base_table(name)
+    if base is None:
+        return partial(build_table, name=name)
+    made = shot.table(base, filters)
+    return lambda verdicts: derive_table(verdicts, name, made)
+
+
+class _Pages:
+    """How many page runs are in progress, and since when none is."""
+
+    def __init__(self) -> None:
+        self.changed = threading.Condition()
+        self.running = 0
+        self.idle_since = time.monotonic()
+
+    def wait_idle(self) -> None:
+        """Return once no page has run for :data:`_IDLE_SECONDS`."""
+        with self.changed:
+            while True:
+                self.changed.wait_for(lambda: self.running == 0)
+                left = self.idle_since + _IDLE_SECONDS - time.monotonic()
+                if left <= 0:
+                    return
+                self.changed.wait(left)
+
+
+@contextmanager
+def page_run() -> Iterator[None]:
+    """Mark a page run: the warm-up waits until none has run for a moment, so that it never
+    takes the cores from the page being shown."""
+    pages = _pages()
+    with pages.changed:
+        pages.running += 1
+        pages.changed.notify_all()
+    try:
+        yield
+    finally:
+        with pages.changed:
+            pages.running -= 1
+            pages.idle_since = time.monotonic()
+            pages.changed.notify_all()
+
+
 def _build_all(shot: Snapshot, filters: Filters, names: list[str]) -> None:
-    for name in names:
+    """The tables ``names``, then the whole verdicts (Laporan's downloads), one at a time
+    while no page runs."""
+    pages = _pages()
+    builds = [partial(shot.table, name, filters) for name in names]
+    for build in [*builds, partial(shot.verdicts, filters)]:
+        pages.wait_idle()
         try:
-            shot.table(name, filters)
+            build()
         except Exception:  # the page that shows it reports the problem
-            _LOG.debug("warm-up of %s failed", name, exc_info=True)
+            _LOG.debug("warm-up failed", exc_info=True)
 
 
 def snapshot(path: Path) -> Snapshot:
@@ -90,7 +165,7 @@ def snapshot(path: Path) -> Snapshot:
     Raises :class:`sopmine.SopmineError` (no store, no check yet) with the fix in its message,
     and :class:`StoreBusyError` when a writer holds the file and nothing was read before.
     """
-    _, version, stale = _newest_or_last(path, _all)
+    _, version, stale = _newest_or_last(path, _cases)
     return Snapshot(path, version, stale=stale)
 
 
@@ -128,21 +203,61 @@ def _warming() -> set[tuple[Any, ...]]:
     return set()
 
 
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _pages() -> _Pages:
+    return _Pages()
+
+
 @st.cache_resource(max_entries=2, show_spinner="Membaca data…")
-def _all(path: str, version: Version) -> Verdicts:
-    return read_verdicts(path, wait=_WAIT_SECONDS)
+def _cases(path: str, version: Version) -> Verdicts:
+    return read_case_verdicts(Path(path), version, wait=_WAIT_SECONDS)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _filtered(path: str, version: Version, filters: Filters) -> Verdicts:
-    return filters.apply(_all(path, version))
+@st.cache_resource(max_entries=6, show_spinner="Membaca data…")
+def _step_group(path: str, version: Version, group: StepGroup) -> pd.DataFrame:
+    return read_steps(Path(path), version, STEP_GROUPS[group], wait=_WAIT_SECONDS)
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)
+def _steps(path: str, version: Version, groups: tuple[StepGroup, ...]) -> pd.DataFrame:
+    """The step columns of these groups, each group read once per version."""
+    frames = [_step_group(path, version, group) for group in groups]
+    if len(frames) == 1:
+        return frames[0]
+    joined = pd.concat(frames, axis=1)  # the reads line up row for row
+    return joined[[c for c in STEP_COLUMNS if c in joined]]  # the store's order
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _deviations(path: str, version: Version) -> pd.DataFrame:
+    return read_deviations(Path(path), version, wait=_WAIT_SECONDS)
+
+
+@st.cache_resource(max_entries=10, show_spinner=False)
+def _whole(path: str, version: Version, need: Need) -> Verdicts:
+    """The store's verdicts with the parts ``need`` asks for."""
+    cases = _cases(path, version)
+    groups = step_groups(need)
+    return Verdicts(
+        cases=cases.cases,
+        steps=_steps(path, version, groups) if groups else NOT_READ,
+        deviations=_deviations(path, version) if need in ("deviations", "all") else NOT_READ,
+        models=cases.models,
+        as_of=cases.as_of,
+    )
+
+
+@st.cache_resource(max_entries=40, show_spinner=False)
+def _filtered(path: str, version: Version, filters: Filters, need: Need) -> Verdicts:
+    return filters.apply(_whole(path, version, need))
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
 def _table(
-    path: str, version: Version, filters: Filters, name: str, _build: Callable[[Verdicts], Any],
+    path: str, version: Version, filters: Filters, name: str, need: Need,
+    _build: Callable[[Verdicts], Any],
 ) -> Any:  # fmt: skip
-    return _build(_filtered(path, version, filters))
+    return _build(_filtered(path, version, filters, need))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

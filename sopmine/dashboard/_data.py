@@ -15,9 +15,10 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from sopmine.analyze import (
@@ -36,14 +37,23 @@ from sopmine.analyze import (
     summarize_workload,
 )
 from sopmine.analyze._trends import _case_frame
+from sopmine.check import STEP_COLUMNS as CHECK_STEP_COLUMNS
 from sopmine.store import Store
 
 __all__ = [
     "EXCEL_ROWS",
+    "STEP_GROUPS",
     "Filters",
+    "Need",
+    "StepGroup",
     "StoreTables",
+    "Version",
+    "base_table",
     "build_table",
+    "case_kpis",
     "case_list",
+    "case_trends",
+    "derive_table",
     "deviations_by_step",
     "deviations_by_type",
     "overall_kpis",
@@ -51,7 +61,9 @@ __all__ = [
     "read_store_tables",
     "regencies",
     "service_titles",
+    "step_groups",
     "store_version",
+    "table_need",
     "unmapped_labels",
     "workbook",
     "worst_bottlenecks",
@@ -59,6 +71,29 @@ __all__ = [
 
 EXCEL_ROWS = 1_048_575
 """Data rows an Excel sheet holds (one more for the header)."""
+
+Version = tuple[int, int, int, int]
+"""A store's version: see :func:`store_version`."""
+
+Need = Literal["cases", "deviations", "step_times", "step_people", "all"]
+"""What of the verdicts a table is built from: the cases (always), with the deviations, with
+some of the step columns (:data:`STEP_GROUPS`), or everything."""
+
+StepGroup = Literal["times", "people", "rest"]
+_TIMES = ("sop_id", "case_id", "step_id", "handover_at", "completed_at", "waiting_minutes",
+          "processing_minutes", "elapsed_minutes", "target_minutes", "breach")  # fmt: skip
+_PEOPLE = ("role", "resource")
+STEP_GROUPS: dict[StepGroup, tuple[str, ...]] = {
+    "times": _TIMES,
+    "people": _PEOPLE,
+    "rest": tuple(c for c in CHECK_STEP_COLUMNS if c not in {*_TIMES, *_PEOPLE}),
+}
+"""The step columns, in groups read one at a time: a page needing more reads only the rest."""
+
+_NEED_GROUPS: dict[Need, tuple[StepGroup, ...]] = {
+    "cases": (), "deviations": (), "step_times": ("times",),
+    "step_people": ("times", "people"), "all": ("times", "people", "rest"),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -90,7 +125,7 @@ class Filters:
         )
 
 
-def store_version(path: Path) -> tuple[int, int, int, int]:
+def store_version(path: Path) -> Version:
     """A fingerprint of the store file and its write-ahead log: it changes with every write.
 
     Caches are keyed by it, so the dashboard shows new data after ``sopmine load`` or
@@ -196,17 +231,40 @@ def overall_kpis(verdicts: Verdicts) -> dict[str, float]:
     }
 
 
-def worst_bottlenecks(verdicts: Verdicts, *, top: int = 3) -> pd.DataFrame:
+def worst_bottlenecks(
+    verdicts: Verdicts, *, top: int = 3, ranked: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The ``top`` steps with the most working days over their Waktu, across the SOPs shown.
 
     The columns of ``sopmine.rank_bottlenecks`` plus ``regency``; steps never over target are
-    left out.
+    left out. ``ranked`` is ``rank_bottlenecks(verdicts)`` when already made.
     """
-    ranked = rank_bottlenecks(verdicts)
+    ranked = rank_bottlenecks(verdicts) if ranked is None else ranked
     ranked = ranked[ranked["over_target_minutes"] > 0]
     worst = ranked.sort_values(["over_target_days", "sop_id"], ascending=[False, True]).head(top)
     regency = regencies(verdicts)
     return worst.assign(regency=worst["sop_id"].astype(str).map(regency)).reset_index(drop=True)
+
+
+def case_kpis(verdicts: Verdicts) -> pd.DataFrame:
+    """``sopmine.summarize_kpis`` but its ``step_breach_pct``: what needs the cases alone."""
+    return summarize_kpis(_without_steps(verdicts)).drop(columns="step_breach_pct")
+
+
+def case_trends(verdicts: Verdicts) -> pd.DataFrame:
+    """``sopmine.summarize_trends`` but its ``step_breach_pct``: what needs the cases alone."""
+    return summarize_trends(_without_steps(verdicts)).drop(columns="step_breach_pct")
+
+
+def _without_steps(verdicts: Verdicts) -> Verdicts:
+    """The verdicts with no step rows (the step figures come out empty, the rest unchanged)."""
+    steps = pd.DataFrame({
+        "sop_id": pd.Series([], dtype="category"), "elapsed_minutes": pd.Series([], dtype=float),
+        "completed_at": pd.Series([], dtype="datetime64[us, UTC]"),
+        "breach": pd.Series([], dtype="boolean"),
+    })  # fmt: skip
+    return Verdicts(cases=verdicts.cases, steps=steps, deviations=verdicts.deviations,
+                    models=verdicts.models, as_of=verdicts.as_of)  # fmt: skip
 
 
 def deviations_by_type(verdicts: Verdicts) -> pd.DataFrame:
@@ -261,28 +319,26 @@ def case_list(
     deviations, types (the types found, comma-separated), service_days, service_breach.
     """
     cases = verdicts.cases
+    masks, kinds = _type_masks(verdicts)
     keep = np.ones(len(cases), dtype=bool)
     if nonconforming:
         keep &= ~cases["conformant"].to_numpy(dtype=bool)
-    found = _types_per_case(verdicts)
     if types:
-        with_type = found[found["type"].isin(types)]
-        keep &= _case_keys(cases).isin(set(_case_keys(with_type))).to_numpy()
+        keep &= (masks & sum(1 << n for n, k in enumerate(kinds) if k in types)) != 0
     chosen = cases[keep]
     per_day = verdicts.minutes_per_day(chosen)
-    names = found.groupby(["sop_id", "case_id"], sort=False)["type"].agg(", ".join)
-    keys = pd.MultiIndex.from_arrays([chosen["sop_id"].astype(str), chosen["case_id"].astype(str)])
+    texts = {m: ", ".join(k for n, k in enumerate(kinds) if m >> n & 1) for m in np.unique(masks)}
     regency = regencies(verdicts)
     out = pd.DataFrame({
         "sop_id": chosen["sop_id"].astype(str).to_numpy(),
         "regency": chosen["sop_id"].astype(str).map(regency).to_numpy(),
         "case_id": chosen["case_id"].astype(str).to_numpy(),
         "status": chosen["status"].astype(str).to_numpy(),
-        "arrived_at": chosen["first_event_at"].to_numpy(),
+        "arrived_at": chosen["first_event_at"].array,  # to_numpy() makes Timestamp objects
         "conformant": chosen["conformant"].to_numpy(dtype=bool),
         "fitness": chosen["fitness"].to_numpy(dtype=float),
         "deviations": chosen["deviations"].to_numpy(dtype="int64"),
-        "types": names.reindex(keys).fillna("").to_numpy(),
+        "types": pd.Series(masks[keep]).map(texts).to_numpy(),
         "service_days": chosen["service_elapsed_minutes"].to_numpy(dtype=float) / per_day,
         "service_breach": chosen["service_breach"].fillna(False).to_numpy(dtype=bool),
     })  # fmt: skip
@@ -321,8 +377,17 @@ def _types_per_case(verdicts: Verdicts) -> pd.DataFrame:
     return frame.drop_duplicates().sort_values(["sop_id", "case_id", "type"])
 
 
-def _case_keys(frame: pd.DataFrame) -> pd.Series:
-    return frame["sop_id"].astype(str) + "\x1f" + frame["case_id"].astype(str)
+def _type_masks(verdicts: Verdicts) -> tuple[npt.NDArray[np.int64], list[str]]:
+    """Per case, the types of its findings as bits (bit n: ``kinds[n]``, alphabetical): one
+    text per combination of types, not one per case, and no text compared per row."""
+    found = _types_per_case(verdicts)
+    kinds = sorted(str(k) for k in found["type"].unique())
+    bits = found["type"].map({k: 1 << n for n, k in enumerate(kinds)}).astype("int64")
+    per_case = bits.groupby([found["sop_id"], found["case_id"]], sort=False).sum()  # no repeats
+    cases = verdicts.cases
+    keys = pd.MultiIndex.from_arrays([cases["sop_id"].astype(str), cases["case_id"].astype(str)])
+    masks = np.asarray(per_case.reindex(keys).fillna(0), dtype=np.int64)
+    return masks, kinds
 
 
 def _step(verdicts: Verdicts, sop_id: str, step_id: str) -> Any:
@@ -334,6 +399,8 @@ def _step(verdicts: Verdicts, sop_id: str, step_id: str) -> Any:
 
 _TABLES: dict[str, Callable[[Verdicts], Any]] = {
     "overall_kpis": lambda v: overall_kpis(v),
+    "case_kpis": lambda v: case_kpis(v),
+    "case_trends": lambda v: case_trends(v),
     "worst_bottlenecks": lambda v: worst_bottlenecks(v),
     "kpis": summarize_kpis,
     "trends": summarize_trends,
@@ -350,13 +417,56 @@ _TABLES: dict[str, Callable[[Verdicts], Any]] = {
 }
 
 
+_NEEDS: dict[str, Need] = {
+    "overall_kpis": "cases", "case_kpis": "cases", "case_trends": "cases",
+    "worst_bottlenecks": "step_times", "kpis": "step_times",
+    "trends": "step_times", "bottlenecks": "step_times", "steps": "step_times",
+    "workload": "step_people", "role_delays": "step_people", "deviations_by_type": "deviations",
+    "deviations_by_step": "deviations", "open_cases": "cases", "wip": "cases",
+    "offices": "step_times", "roles": "step_times", "map": "step_times", "variants": "cases",
+    "people": "step_people",
+}  # fmt: skip
+
+
+def table_need(name: str) -> Need:
+    """What of the verdicts :func:`build_table` needs for the table ``name`` (tested against
+    the whole verdicts: a table built from less would show other numbers).
+
+    >>> table_need("overall_kpis"), table_need("map:rohil_orsos")
+    ('cases', 'step_times')
+    """
+    return _NEEDS.get(name) or _NEEDS.get(name.partition(":")[0]) or "all"
+
+
+def step_groups(need: Need) -> tuple[StepGroup, ...]:
+    """The groups of step columns (:data:`STEP_GROUPS`) read for ``need``."""
+    return _NEED_GROUPS[need]
+
+
+_DERIVED: dict[str, tuple[str, Callable[[Verdicts, Any], Any]]] = {
+    "bottlenecks": ("steps", lambda v, steps: rank_bottlenecks(steps)),
+    "worst_bottlenecks": ("bottlenecks", lambda v, ranked: worst_bottlenecks(v, ranked=ranked)),
+}
+
+
+def derive_table(verdicts: Verdicts, name: str, base: Any) -> Any:
+    """The table ``name`` from the table it is made of (:func:`base_table`): the same as
+    ``build_table(verdicts, name)``, without going over the rows again."""
+    return _DERIVED[name][1](verdicts, base)
+
+
+def base_table(name: str) -> str | None:
+    """The table ``name`` is made of (``"steps"`` for ``"bottlenecks"``), if any."""
+    return _DERIVED[name][0] if name in _DERIVED else None
+
+
 def build_table(verdicts: Verdicts, name: str) -> Any:
     """The table a page shows under ``name``: one of the fixed tables (``"kpis"``,
     ``"bottlenecks"``...), or a parametrised one: ``"map:SOP"``, ``"variants:SOP"``,
     ``"people:shown"`` / ``"people:hidden"`` (pseudonymized).
 
     >>> sorted(page_tables(["a"]))[:3]
-    ['bottlenecks', 'deviations_by_step', 'deviations_by_type']
+    ['bottlenecks', 'case_kpis', 'case_trends']
     """
     if name in _TABLES:
         return _TABLES[name](verdicts)
@@ -374,5 +484,10 @@ def page_tables(sops: list[str]) -> list[str]:
     """The tables the pages show first for these SOPs (the first one in focus): what a
     warm-up builds so that the first visit of each page finds them ready."""
     focus = sorted(sops)[:1]
-    return [*_TABLES, *(f"map:{s}" for s in focus), *(f"variants:{s}" for s in focus),
-            "people:shown"]  # fmt: skip
+    return [
+        "overall_kpis", "case_kpis", "case_trends", "worst_bottlenecks",  # Ringkasan
+        *(f"map:{s}" for s in focus), *(f"variants:{s}" for s in focus),  # Peta Proses
+        "steps", "bottlenecks", "workload", "role_delays", "people:shown",  # Hambatan
+        "deviations_by_type", "deviations_by_step",  # Kepatuhan
+        "open_cases", "wip", "offices", "roles", "kpis",  # the other pages
+    ]  # fmt: skip

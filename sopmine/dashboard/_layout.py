@@ -1,8 +1,9 @@
 """The frame every page shares: language, filters kept in the page address, and error handling.
 
-``app.py`` calls :func:`sidebar` on every run before the page; pages call :func:`context` to
-get the language, the filters and the verdicts, and run their body inside :func:`guarded` so a
-problem shows as a message that says what to do, never as a stack trace.
+``app.py`` calls :func:`sidebar` on every run before the page; pages call :func:`open_page`
+(or :func:`context`) to get the language, the filters and the cases they select, ask the
+snapshot for their tables (each reads only the verdicts it needs), and run their body inside
+:func:`guarded` so a problem shows as a message that says what to do, never as a stack trace.
 """
 
 from __future__ import annotations
@@ -43,13 +44,19 @@ _ALL = ""  # the "every SOP / office" choice of a filter
 
 @dataclass(frozen=True)
 class Context:
-    """What a page needs: the language, the filters and the verdicts they select."""
+    """What a page needs: the language, the filters, and the cases they select (with the
+    models); the steps and deviations are read when :attr:`verdicts` is first asked for."""
 
     lang: Language
     filters: Filters
     snapshot: Snapshot
-    verdicts: Verdicts
+    cases: Verdicts
     every: Verdicts
+
+    @property
+    def verdicts(self) -> Verdicts:
+        """The whole verdicts the filters select (every step column: read once, cached)."""
+        return self.snapshot.verdicts(self.filters)
 
     @property
     def db(self) -> Path:
@@ -80,12 +87,12 @@ def sidebar() -> None:
     path = db_path()
     with guarded(lang):
         shot = snapshot(path)
-        every = shot.verdicts(Filters())
+        every = shot.cases(Filters())
         with st.sidebar:
             filters = _filters(every, lang)
             _footer(shot, every, lang)
         st.session_state[_CONTEXT] = Context(
-            lang=lang, filters=filters, snapshot=shot, verdicts=shot.verdicts(filters), every=every
+            lang=lang, filters=filters, snapshot=shot, cases=shot.cases(filters), every=every
         )
 
 
@@ -97,7 +104,7 @@ def open_page(name: str) -> Context:
     found = context()
     if found is None:
         st.stop()
-    if found.verdicts.cases.empty or not found.verdicts.models:
+    if found.cases.cases.empty or not found.cases.models:
         st.info(t("no_cases", lang))
         st.stop()
     return found

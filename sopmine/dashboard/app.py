@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from sopmine.dashboard._cache import page_run
 from sopmine.dashboard._layout import language, sidebar, warm_up
 from sopmine.dashboard._text import t
 
@@ -24,15 +25,16 @@ PAGE_FILES = (
 )
 
 st.set_page_config(page_title="sopmine", page_icon=":material/fact_check:", layout="wide")
-sidebar()
-lang = language()
-navigation = st.navigation(
-    [
-        st.Page(PAGES / f"{name}.py", title=t(name, lang), icon=icon, url_path=name,
-                default=name == "ringkasan")
-        for name, icon in PAGE_FILES
-    ],
-    position="sidebar",
-)  # fmt: skip
-navigation.run()
+with page_run():  # the background warm-up waits while a page runs
+    sidebar()
+    lang = language()
+    navigation = st.navigation(
+        [
+            st.Page(PAGES / f"{name}.py", title=t(name, lang), icon=icon, url_path=name,
+                    default=name == "ringkasan")
+            for name, icon in PAGE_FILES
+        ],
+        position="sidebar",
+    )  # fmt: skip
+    navigation.run()
 warm_up()

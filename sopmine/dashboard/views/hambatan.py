@@ -15,7 +15,7 @@ with guarded(lang):
     st.plotly_chart(plot_bottlenecks(ranked, lang=lang), key="bottleneck_chart")
     ranked = ranked.sort_values(["over_target_days", "sop_id", "rank"],
                                 ascending=[False, True, True])  # fmt: skip
-    days = ctx.verdicts.minutes_per_day(ranked)
+    days = ctx.cases.minutes_per_day(ranked)
     show_table(
         ranked.assign(
             step=ranked["step_number"].astype(str) + ". " + ranked["step_name"].astype(str),
@@ -36,8 +36,8 @@ with guarded(lang):
     st.caption(t("working_days", lang))
 
     st.subheader(t("waiting_vs_target", lang))
-    sops = sorted(ctx.verdicts.models)
-    titles = service_titles(ctx.verdicts)
+    sops = sorted(ctx.cases.models)
+    titles = service_titles(ctx.cases)
     focus = st.selectbox(t("service", lang), sops, key="focus", bind="query-params",
                          format_func=lambda k: titles.get(k, k))  # fmt: skip
     steps = ctx.snapshot.table("steps", ctx.filters)

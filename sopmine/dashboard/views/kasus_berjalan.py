@@ -21,7 +21,7 @@ with guarded(lang):
     cells[2].metric(t("overdue", lang), number(int(cases["overdue"].sum()), lang))
     only = st.toggle(t("only_at_risk", lang), key="at_risk", bind="query-params")
     shown = cases[cases["at_risk"]] if only else cases
-    regency = regencies(ctx.verdicts)
+    regency = regencies(ctx.cases)
     show_table(
         shown.assign(regency=shown["sop_id"].astype(str).map(regency),
                      actor=shown["current_actor"]),

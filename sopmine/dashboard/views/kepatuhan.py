@@ -28,7 +28,7 @@ def _pick_case() -> None:
 
 def _overview(ctx: Context, lang: Language) -> None:
     by_type = ctx.snapshot.table("deviations_by_type", ctx.filters)
-    cases = ctx.verdicts.cases
+    cases = ctx.cases.cases
     cells = st.columns(3)
     cells[0].metric(t("conformant", lang), pct(100.0 * cases["conformant"].mean(), lang))
     cells[1].metric(t("deviations", lang), number(float(by_type["findings"].sum()), lang))
@@ -68,6 +68,7 @@ def _list(ctx: Context, lang: Language) -> None:
         f"cases:{only}:{','.join(sorted(types))}",
         ctx.filters,
         lambda v: case_list(v, nonconforming=only, types=tuple(types)),
+        need="deviations",
     )
     shown = listed.head(_LIST_ROWS)
     st.session_state["_listed_cases"] = shown["case_id"].tolist()
@@ -95,7 +96,9 @@ def _case(ctx: Context, lang: Language) -> None:
     if not case_id:
         st.caption(t("case_pick", lang))
         return
-    story = ctx.snapshot.table(f"case:{case_id}", ctx.filters, lambda v: tell_case(v, case_id))
+    story = ctx.snapshot.table(
+        f"case:{case_id}", ctx.filters, lambda v: tell_case(v, case_id), need="all"
+    )
     if story is None:
         st.warning(t("case_missing", lang, case=case_id))
         return

@@ -10,8 +10,8 @@ from sopmine.dashboard._text import t
 ctx = open_page("peta_proses")
 lang = ctx.lang
 with guarded(lang):
-    sops = sorted(ctx.verdicts.models)
-    titles = service_titles(ctx.verdicts)
+    sops = sorted(ctx.cases.models)
+    titles = service_titles(ctx.cases)
     left, middle, right = st.columns([3, 2, 2])
     sop = left.selectbox(t("service", lang), sops, key="focus", bind="query-params",
                          format_func=lambda k: titles.get(k, k))  # fmt: skip
