@@ -390,6 +390,7 @@ def build_report(
     """
     path = Path(db) if db is not None else default_db_path()
     first, last = _report_period(period_from, period_to)
+    _require_checked(path, sop)
     verdicts = read_verdicts(path, sop=sop)
     model = verdicts.models[sop]
     office_name = _office_name(model, office)
@@ -416,8 +417,25 @@ def build_report(
     return compose_report(
         data, sop_id=sop, period_from=first, period_to=last, office=office_name, lang=lang,
         pseudonymize=pseudonymize, salt=_report_salt(path, salt) if pseudonymize else "",
-        generated_at=_generated_at(generated_at),
+        generated_at=_generated_at(generated_at, model.office.timezone),
     )  # fmt: skip
+
+
+def _require_checked(path: Path, sop: str) -> None:
+    """Refuse early, naming the fix, when the store has no check of ``sop``."""
+    if not path.exists():
+        raise SopmineError(f"no check has been run on this store yet; there is no {path}")
+    with Store.open(path, read_only=True) as store:
+        checked = sorted(set(store.check_runs()["sop_id"].astype(str)))
+        loaded = sorted(set(store.sources()["sop_id"].dropna().astype(str)))
+    if sop in checked:
+        return
+    if sop in loaded:
+        raise SopmineError(f"{sop} is loaded but not checked yet; run: sopmine check --sop {sop}")
+    raise SopmineError(
+        f"the store {path} holds no SOP {sop!r}; its checked SOPs: "
+        f"{', '.join(checked) or 'none (run sopmine check)'}"
+    )
 
 
 def _report_period(first: dt.date | str, last: dt.date | str) -> tuple[dt.date, dt.date]:
@@ -445,14 +463,17 @@ def _office_name(model: SopModel, office: str | None) -> str | None:
     )
 
 
-def _generated_at(value: pd.Timestamp | str | None) -> pd.Timestamp:
+def _generated_at(value: pd.Timestamp | str | None, zone: str) -> pd.Timestamp:
+    """The generation time in UTC; a time without a zone is the office's local time."""
     if value is None:
         return pd.Timestamp.now(tz="UTC").floor("s")
     try:
         stamp = pd.Timestamp(value)
     except (ValueError, TypeError) as exc:
         raise SopmineError(f"cannot read --generated-at {value!r}: {exc}") from None
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize(zone)
+    return stamp.tz_convert("UTC")
 
 
 def _report_salt(path: Path, salt: str | None) -> str:

@@ -143,11 +143,6 @@ def test_pdf_has_a_dossier_per_noncompliant_case(pdf: list[str], may: sopmine.Ve
         assert f"Nomorpermohonan{case_id}" in text, case_id
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="narrow PDF columns break application numbers and file:row references mid-token "
-    "(ReportLab splitLongWords), e.g. '000303/DPMPTSP/202' / '5', 'csv:383' / '4'",
-)
 def test_pdf_never_cuts_an_application_number_or_a_source_row(
     pdf: list[str], api: sopmine.Report
 ) -> None:
@@ -305,11 +300,6 @@ def test_a_mistake_is_refused_in_one_line(runs: Runs, name: str) -> None:
         assert done.out.read_text("utf-8") == "laporan lama\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an unknown --sop is told to run 'sopmine check', which cannot help; the SOPs the "
-    "store has checked are not named",
-)
 def test_an_unknown_sop_is_named_with_the_ones_the_store_has(runs: Runs) -> None:
     line = refused(runs["unknown_sop"])
     assert "tidak_ada" in line

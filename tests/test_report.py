@@ -582,20 +582,10 @@ def test_another_generation_time_gives_another_report(db: Path, html: str, xlsx:
     assert "2025-07-01T09:00:00Z" in xlsx_xml(xlsx)["docProps/core.xml"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a change that rounds to zero is printed as a negative zero ('-0,00' for the "
-    "median service time, Karimun May vs April)",
-)
 def test_a_change_too_small_to_show_is_not_negative_zero(html: str) -> None:
     assert re.findall(r'<td class="num">[-+]0,0+( poin)?</td>', html) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="--generated-at without a zone is read as UTC, not office time: "
-    "'2025-07-01 16:00' prints as '1 Juli 2025 23.00 WIB'",
-)
 def test_a_generation_time_without_zone_is_office_time(db: Path) -> None:
     """DOMAIN rule 5: a time written without a zone is the office's local time."""
     report = sopmine.build_report(db, sop=KARIMUN, period_from=WEEK[0], period_to=WEEK[1],

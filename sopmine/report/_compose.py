@@ -424,6 +424,8 @@ def _value(value: float | None, kind: str, lang: Language, *, signed: bool = Fal
     if value is None or value != value:
         return "—"
     decimals = {"int": 0, "pct": 1, "days": 2, "float": 3}[kind]
+    if abs(value) < 0.5 * 10**-decimals:
+        value = 0.0  # a change too small to show is no change, not "-0,00"
     text = number(value, lang, decimals=decimals)
     if signed and value > 0:
         text = "+" + text

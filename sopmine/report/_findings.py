@@ -124,15 +124,19 @@ def deviation_sections(verdicts: Verdicts, ctx: Context) -> list[Section]:
         rows = found[found["type"] == kind].reset_index(drop=True)
         if rows.empty:
             continue
+        # Printed, expected and observed share a column, as do the person and the role; the
+        # XLSX keeps them apart.
         columns = [Column("case_id", word("col_case", lang)),
                    Column("step", word("col_step", lang)),
-                   Column("expected", word("col_expected", lang)),
-                   Column("observed", word("col_observed", lang)),
-                   Column("resource", word("col_person", lang)),
-                   Column("role", word("col_role", lang))]  # fmt: skip
+                   Column("expected", word("col_expected", lang), printed=False),
+                   Column("observed", word("col_observed", lang), printed=False),
+                   Column("versus", word("col_versus", lang), in_sheet=False),
+                   Column("resource", word("col_person", lang), printed=False),
+                   Column("role", word("col_role", lang), printed=False),
+                   Column("who", word("col_person_role", lang), in_sheet=False)]  # fmt: skip
         if kind in ("step_sla_breach", "service_sla_breach"):
             columns += _late_columns(lang)
-        columns.append(Column("source", word("col_source", lang)))
+        columns += _source_columns(lang)
         title = f"{word(kind, lang)} ({number(rows['case_id'].nunique(), lang)} " + (
             f"{word('col_cases', lang).lower()}, {number(len(rows), lang)} "
             f"{word('col_findings', lang).lower()})"
@@ -208,15 +212,18 @@ def _case_findings(story: CaseStory, ctx: Context, case_id: str) -> Table:
         "resource": found["resource"].astype(object).tolist(),
         "role": found["role"].astype(object).tolist(),
         "source": _sources(found),
+        "source_lines": _sources(found, lines=True),
     })  # fmt: skip
+    frame["who"] = _person_role(frame)
     frame.attrs["case_label"] = word("col_case", lang)
     return Table(
         key="case:findings", title=word("col_findings", lang), frame=frame,
         columns=(Column("type", word("col_type", lang)), Column("step", word("col_step", lang)),
                  Column("detail", word("col_detail", lang)),
-                 Column("resource", word("col_person", lang)),
-                 Column("role", word("col_role", lang)),
-                 Column("source", word("col_source", lang))),
+                 Column("resource", word("col_person", lang), printed=False),
+                 Column("role", word("col_role", lang), printed=False),
+                 Column("who", word("col_person_role", lang), in_sheet=False),
+                 *_source_columns(lang)),
     )  # fmt: skip
 
 
@@ -282,8 +289,16 @@ def _findings_frame(verdicts: Verdicts, ctx: Context) -> pd.DataFrame:
         "expected": found["expected"].astype(object), "observed": found["observed"].astype(object),
         "resource": found["resource"].astype(object), "role": found["role"].astype(object),
         "source_file": found["source_file"].astype(object), "source_row": found["source_row"],
-        "source": _sources(found), "detail": found["detail"].astype(object),
+        "source": _sources(found), "source_lines": _sources(found, lines=True),
+        "detail": found["detail"].astype(object),
     })  # fmt: skip
+    frame["versus"] = [
+        "—"
+        if missing(e) and missing(o)
+        else f"{'—' if missing(e) else e} / {'—' if missing(o) else o}"
+        for e, o in zip(frame["expected"], frame["observed"], strict=True)
+    ]
+    frame["who"] = _person_role(frame)
     frame["late_minutes"] = _late_minutes(frame, verdicts)
     frame["late_days"] = frame["late_minutes"] / ctx.minutes_per_day
     return frame.sort_values(["case_id", "source_row"], kind="stable", na_position="last")
@@ -348,11 +363,27 @@ def _duration(minutes: object, mpd: float, lang: Language) -> str:
     return duration_text(float(minutes), mpd, lang)  # type: ignore[arg-type]
 
 
-def _sources(found: pd.DataFrame) -> list[str]:
+def _sources(found: pd.DataFrame, *, lines: bool = False) -> list[str]:
+    """``file:row`` of each finding; printed as two lines, so a row number is never cut."""
+    joint = "\n" if lines else ":"
     return [
-        f"{f}:{int(r)}" if pd.notna(f) and pd.notna(r) else "—"
+        f"{f}{joint}{int(r)}" if pd.notna(f) and pd.notna(r) else "—"
         for f, r in zip(found["source_file"], found["source_row"], strict=True)
     ]
+
+
+def _source_columns(lang: Language) -> list[Column]:
+    return [Column("source", word("col_source", lang), printed=False),
+            Column("source_lines", word("col_source", lang), in_sheet=False)]  # fmt: skip
+
+
+def _person_role(frame: pd.DataFrame) -> list[str]:
+    """``person (role)``, as far as each is known."""
+    return [
+        "—" if missing(p) and missing(r) else str(r) if missing(p)
+        else str(p) if missing(r) else f"{p} ({r})"
+        for p, r in zip(frame["resource"], frame["role"], strict=True)
+    ]  # fmt: skip
 
 
 def _late(elapsed: object, target: object) -> float | None:

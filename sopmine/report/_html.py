@@ -131,7 +131,7 @@ def _table(table: Table, report: Report) -> str:
                    for c, k in zip(table.printed, classes, strict=True))  # fmt: skip
     body = "".join(
         "<tr>"
-        + "".join(f"<td{k}>{escape(v)}</td>" for v, k in zip(row, classes, strict=True))
+        + "".join(f"<td{k}>{_cell(v)}</td>" for v, k in zip(row, classes, strict=True))
         + "</tr>"
         for row in texts
     )
@@ -140,6 +140,10 @@ def _table(table: Table, report: Report) -> str:
     if table.note:
         out += f'<p class="table-note">{escape(table.note)}</p>'
     return out
+
+
+def _cell(text: str) -> str:
+    return escape(text).replace("\n", "<br>")
 
 
 def _css(kind: str, name: str) -> str:

@@ -179,20 +179,27 @@ def _table(
     table: doc.Table, report: doc.Report, styles: dict[str, ParagraphStyle]
 ) -> list[Flowable]:
     texts = table.texts(report.lang, zone=report.zone, minutes_per_day=report.minutes_per_day)
-    head = [Paragraph(_x(table.label(c, report.zone)), styles["cell_head"]) for c in table.printed]
-    cell_styles = [styles["cell_num"] if c.kind in doc.NUMERIC_KINDS else styles["cell"]
+    # A table too wide for the page at 7.5 pt is set at 6.5 pt before any word is broken.
+    size = 7.5
+    widths, overflow = _widths(table, texts, size)
+    if overflow:
+        size = 6.5
+        widths, _ = _widths(table, texts, size)
+    sized = {k: ParagraphStyle(f"{k}_{size}", parent=styles[k], fontSize=size, leading=size + 2)
+             for k in ("cell", "cell_num", "cell_head")}  # fmt: skip
+    head = [Paragraph(_x(table.label(c, report.zone)), sized["cell_head"]) for c in table.printed]
+    cell_styles = [sized["cell_num"] if c.kind in doc.NUMERIC_KINDS else sized["cell"]
                    for c in table.printed]  # fmt: skip
     numeric = [c.kind in doc.NUMERIC_KINDS for c in table.printed]
-    widths = _widths(table, texts)
     room = [w - 6.5 for w in widths]
     # A cell that fits on one line is drawn as a plain string: far faster than a paragraph.
-    rows = [[v if plain or _fits(v, r) else Paragraph(_x(v), s)
+    rows = [[v if plain or _fits(v, r, size) else Paragraph(_x(v), s)
              for v, s, plain, r in zip(row, cell_styles, numeric, room, strict=True)]
             for row in texts]  # fmt: skip
     grid = Table([head, *rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
     figures = [("ALIGN", (i, 1), (i, -1), "RIGHT") for i, plain in enumerate(numeric) if plain]
     grid.setStyle(TableStyle([
-        *figures, ("FONT", (0, 1), (-1, -1), "DejaVuSans", 7.5, 9.5),
+        *figures, ("FONT", (0, 1), (-1, -1), "DejaVuSans", size, size + 2),
         ("GRID", (0, 0), (-1, -1), 0.4, _LINE), ("BACKGROUND", (0, 0), (-1, 0), _HEAD),
         ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2), ("LEFTPADDING", (0, 0), (-1, -1), 3),
@@ -209,23 +216,26 @@ def _table(
     return [KeepTogether(parts)] if len(texts) < 12 else parts
 
 
-def _fits(text: str, room: float) -> bool:
-    return "\n" not in text and pdfmetrics.stringWidth(text, "DejaVuSans", 7.5) <= room
+def _fits(text: str, room: float, size: float) -> bool:
+    return "\n" not in text and pdfmetrics.stringWidth(text, "DejaVuSans", size) <= room
 
 
-def _widths(table: doc.Table, texts: list[list[str]]) -> list[float]:
+def _widths(table: doc.Table, texts: list[list[str]], size: float) -> tuple[list[float], bool]:
     """Each column as wide as its longest word (no word is broken), a figure column as its
-    widest figure; the width left goes to the text columns by their typical length."""
+    widest figure; the width left goes to the text columns by their typical length. The flag
+    says the columns did not fit (then text columns give way)."""
     needs, weights = [], []
     for i, column in enumerate(table.printed):
         values = [row[i] for row in texts[:400]]
         words = table.label(column, "Asia/Makassar").split()  # the longest zone name
-        label = max((_width(w, bold=True) for w in words), default=0.0)
+        label = max((_width(w, size, bold=True) for w in words), default=0.0)
         if column.kind in doc.NUMERIC_KINDS or column.kind == "when":
-            widest = max((_width(v) for v in values), default=0.0)
+            widest = max((_width(v, size) for v in values), default=0.0)
             weights.append(0.0)
         else:
-            widest = max((_width(w) for v in values for w in v.split()), default=0.0)
+            widest = max((_width(w, size) for v in values for w in v.split()), default=0.0)
+            if column.name.startswith("source"):  # a long file name may wrap; never its row
+                widest = min(widest, 0.2 * _WIDTH)
             typical = sorted(len(v) for v in values)[int(0.9 * (len(values) - 1))] if values else 4
             weights.append(float(max(min(typical, 50), 4)))
         needs.append(min(max(label, widest) + 7, 0.35 * _WIDTH))
@@ -233,13 +243,14 @@ def _widths(table: doc.Table, texts: list[list[str]]) -> list[float]:
         fixed = sum(n for n, w in zip(needs, weights, strict=True) if not w)
         text = sum(needs) - fixed
         scale = max(_WIDTH - fixed, 0.3 * _WIDTH) / text if text else 1.0
-        return [n * scale if w else n for n, w in zip(needs, weights, strict=True)]
+        return [n * scale if w else n for n, w in zip(needs, weights, strict=True)], True
     spare, total = _WIDTH - sum(needs), sum(weights) or 1.0
-    return [n + spare * w / total for n, w in zip(needs, weights, strict=True)]
+    return [n + spare * w / total for n, w in zip(needs, weights, strict=True)], False
 
 
-def _width(text: str, *, bold: bool = False) -> float:
-    return float(pdfmetrics.stringWidth(text, "DejaVuSans-Bold" if bold else "DejaVuSans", 7.5))
+def _width(text: str, size: float, *, bold: bool = False) -> float:
+    font = "DejaVuSans-Bold" if bold else "DejaVuSans"
+    return float(pdfmetrics.stringWidth(text, font, size))
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -280,4 +291,5 @@ def _register_fonts() -> None:
 
 def _x(text: str) -> str:
     """Plain text made safe for a ReportLab paragraph (which reads a little markup)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("\n", "<br/>")
