@@ -325,7 +325,7 @@ def _steps(verdicts: Verdicts, ctx: _findings.Context) -> Section:
                  Column("breaches", word("col_breaches", lang), "int"),
                  Column("on_time", word("col_on_time", lang), "pct"),
                  Column("over_target_days", word("col_over_days", lang), "days")),
-        note=_steps_note(lang),
+        note=word("steps_note", lang),
     )  # fmt: skip
     timed = stats[stats["elapsed_median_minutes"].notna()]
     chart = step_chart(
@@ -339,16 +339,6 @@ def _steps(verdicts: Verdicts, ctx: _findings.Context) -> Section:
     )  # fmt: skip
     intro = Paragraph(_method.steps_intro(model, lang))
     return Section("steps", word("steps", lang), (intro, table, chart))
-
-
-def _steps_note(lang: Language) -> str:
-    if lang == "id":
-        return ("Waktu kerja dihitung dari serah terima (selesainya kegiatan sebelumnya) sampai "
-                "langkah selesai, dalam jam kerja kantor. Langkah pertama sebuah kasus tidak "
-                "terukur (tidak ada serah terima).")  # fmt: skip
-    return ("Working time runs from the handover (completion of the previous event) to the "
-            "step's completion, in office hours. A case's first step has no handover and is "
-            "not timed.")  # fmt: skip
 
 
 def _sheets(sections: list[Section], summary: Table) -> dict[str, Table]:

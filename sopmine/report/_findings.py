@@ -119,7 +119,7 @@ def deviation_sections(verdicts: Verdicts, ctx: Context) -> list[Section]:
     """One chapter with a table of findings per deviation type found."""
     lang = ctx.lang
     found = _findings_frame(verdicts, ctx)
-    blocks: list[Block] = [Paragraph(_deviations_intro(lang))]
+    blocks: list[Block] = [Paragraph(word("deviations_intro", lang))]
     for kind in _ORDER:
         rows = found[found["type"] == kind].reset_index(drop=True)
         if rows.empty:
@@ -396,16 +396,6 @@ def _late(elapsed: object, target: object) -> float | None:
 def _meaning(kind: str, lang: Language) -> str:
     text = DEVIATION_TYPES[kind][0 if lang == "id" else 1]
     return text[0].upper() + text[1:] + "."
-
-
-def _deviations_intro(lang: Language) -> str:
-    if lang == "id":
-        return ("Setiap temuan menunjuk baris sumbernya (berkas:baris) dalam ekspor aplikasi, "
-                "sehingga dapat diperiksa kembali. Keterlambatan dihitung dalam hari kerja "
-                "kantor (lihat Metodologi).")  # fmt: skip
-    return ("Every finding points at its source row (file:row) in the application's export, so "
-            "it can be checked again. Lateness is in the office's working days (see "
-            "Methodology).")  # fmt: skip
 
 
 def _dossier_intro(lang: Language, count: int) -> str:

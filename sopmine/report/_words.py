@@ -120,6 +120,19 @@ _WORDS: dict[str, tuple[str, str]] = {
     "col_message": ("Keterangan", "Message"),
     "col_rank": ("Peringkat", "Rank"),
     "col_share": ("Porsi", "Share"),
+    # notes
+    "steps_note": ("Waktu kerja dihitung dari serah terima (selesainya kegiatan sebelumnya) "
+                   "sampai langkah selesai, dalam jam kerja kantor. Langkah pertama sebuah kasus "
+                   "tidak terukur (tidak ada serah terima).",
+                   "Working time runs from the handover (completion of the previous event) to "
+                   "the step's completion, in office hours. A case's first step has no handover "
+                   "and is not timed."),
+    "deviations_intro": ("Setiap temuan menunjuk baris sumbernya (berkas, baris) dalam ekspor "
+                         "aplikasi, sehingga dapat diperiksa kembali. Keterlambatan dihitung "
+                         "dalam waktu kerja kantor (lihat Metodologi).",
+                         "Every finding points at its source row (file, row) in the "
+                         "application's export, so it can be checked again. Lateness is in the "
+                         "office's working time (see Methodology)."),
     # measures
     "m_cases": ("Permohonan masuk", "Applications received"),
     "m_closed": ("Selesai (izin terbit)", "Closed (licence issued)"),
