@@ -1490,3 +1490,24 @@ def test_the_verdicts_select_date_and_name_actors_as_plain_loops_would(
     expected = [actor(s, r, p) for s, r, p in rows]
     got = verdicts.actor_ids(steps).astype(object).tolist()
     assert [None if pd.isna(v) else v for v in got] == [None if pd.isna(v) else v for v in expected]
+
+
+def test_the_map_table_is_the_process_map_of_the_api(verdicts: sopmine.Verdicts) -> None:
+    for sop_id in sorted(verdicts.models):
+        same_table(
+            _data.build_table(verdicts, f"map:{sop_id}"),
+            sopmine.discover_process_map(verdicts, sop_id=sop_id),
+        )
+
+
+def test_the_server_preloads_every_page_once_without_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from sopmine.dashboard import streamlit_command
+    from sopmine.dashboard._preload import preload
+
+    command = streamlit_command("python", host="127.0.0.1", port=8501)
+    assert command[:5] == ["python", "-m", "sopmine.dashboard", "run", str(APP_PATH)]
+    with caplog.at_level("WARNING", logger="sopmine.dashboard"):
+        preload()
+    assert not caplog.records

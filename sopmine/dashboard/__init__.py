@@ -30,9 +30,12 @@ _SETTINGS = {
 def streamlit_command(python: str, *, host: str, port: int) -> list[str]:
     """The command that serves the dashboard on ``host:port`` with ``python``'s Streamlit.
 
+    It is ``streamlit run``, started after the imports the first page would otherwise wait
+    for (``python -m sopmine.dashboard``, see ``_preload``).
+
     >>> streamlit_command("python", host="127.0.0.1", port=8501)[:4]
-    ['python', '-m', 'streamlit', 'run']
+    ['python', '-m', 'sopmine.dashboard', 'run']
     """
     options = {**_SETTINGS, "server.address": host, "server.port": str(port)}
     flags = [part for key, value in options.items() for part in (f"--{key}", value)]
-    return [python, "-m", "streamlit", "run", str(APP_PATH), *flags]
+    return [python, "-m", "sopmine.dashboard", "run", str(APP_PATH), *flags]
