@@ -1511,3 +1511,23 @@ def test_the_server_preloads_every_page_once_without_a_warning(
     with caplog.at_level("WARNING", logger="sopmine.dashboard"):
         preload()
     assert not caplog.records
+
+
+def test_filters_that_keep_every_case_share_the_tables_of_no_filter(
+    store: Path, tmp_path: Path
+) -> None:
+    clear_caches()
+    name, sop, profile, _ = DEMO[2]
+    one = tmp_path / "one-office.duckdb"
+    sopmine.load_files([SAMPLES / name], sop=sop, profile=profile, db=one)
+    sopmine.check_store(db=one, as_of=DEMO_AS_OF)
+    shot = _cache.Snapshot(one, _data.store_version(one), stale=False)
+    office = shot.cases(_data.Filters()).models[sop].office.name
+    everything = _data.Filters(sop=sop, office=office, period_from=dt.date(2020, 1, 1))
+    assert shot.same_as(everything) == _data.Filters()
+    assert shot.table("kpis", everything) is shot.table("kpis", _data.Filters())
+    some = _data.Filters(sop=sop, period_from=dt.date(2025, 5, 1))
+    assert shot.same_as(some) == some
+    several = _cache.Snapshot(store, _data.store_version(store), stale=False)
+    assert several.same_as(_data.Filters(sop=sop)) == _data.Filters(sop=sop)
+    settle()

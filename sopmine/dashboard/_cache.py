@@ -69,7 +69,18 @@ class Snapshot:
 
     def verdicts(self, filters: Filters) -> Verdicts:
         """The whole verdicts narrowed to ``filters`` (cached; every step column is read)."""
-        return _filtered(str(self.path), self.version, filters, "all")
+        return _filtered(str(self.path), self.version, self.same_as(filters), "all")
+
+    def same_as(self, filters: Filters) -> Filters:
+        """``filters``, or no filters when they keep every case and service (the one service
+        or office of a store): the same tables, so computed and kept once."""
+        if filters == Filters():
+            return filters
+        chosen, every = self.cases(filters), self.cases(Filters())
+        keeps_all = len(chosen.cases) == len(every.cases) and set(chosen.models) == set(
+            every.models
+        )
+        return Filters() if keeps_all else filters
 
     def table(
         self,
@@ -81,6 +92,7 @@ class Snapshot:
     ) -> Any:
         """The page table ``name`` (see :func:`~._data.build_table`), or ``build(verdicts)``
         under that name from the verdicts it ``need``s, for these filters (cached)."""
+        filters = self.same_as(filters)
         if build is None:
             build, need = _builder(self, name, filters), table_need(name)
         return _table(str(self.path), self.version, filters, name, need, build)
@@ -89,6 +101,7 @@ class Snapshot:
         """Build the pages' first tables in a background thread, once per store version and
         filters, so that each page's first visit finds them ready. The thread builds only
         while no page runs (a page asking for a table being built waits for it)."""
+        filters = self.same_as(filters)
         started = _warming()
         key = (str(self.path), self.version, filters.key())
         if key in started:
@@ -247,7 +260,7 @@ def _whole(path: str, version: Version, need: Need) -> Verdicts:
     )
 
 
-@st.cache_resource(max_entries=40, show_spinner=False)
+@st.cache_resource(max_entries=20, show_spinner=False)
 def _filtered(path: str, version: Version, filters: Filters, need: Need) -> Verdicts:
     return filters.apply(_whole(path, version, need))
 
