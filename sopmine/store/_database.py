@@ -300,7 +300,7 @@ class Store:
             runs += " GROUP BY sop_id"
         sql = (
             f"SELECT * FROM {RESULT_TABLES[table]} WHERE run_id IN ({runs}) "  # noqa: S608
-            "ORDER BY run_id, case_id"
+            "ORDER BY run_id, case_id, rowid"  # rowid: the order the check wrote, every time
         )
         return self._read(f"check {table}", sql, params, text=text)
 
