@@ -7,14 +7,17 @@ period and options, the file it offers is that report, and the command it shows 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
+import openpyxl
+import pandas as pd
 import pytest
 from demo_store import DEMO_AS_OF, load_demo
 from streamlit.testing.v1 import AppTest
 
 import sopmine
-from sopmine.dashboard import APP_PATH
+from sopmine.dashboard import APP_PATH, _data
 
 TIMEOUT = 180
 
@@ -133,3 +136,26 @@ def test_a_changed_option_withdraws_the_file_built_for_the_old_one(
     assert [b.key for b in at.get("download_button")].count("report_download") == 1
     at.radio(key="report_format").set_value("html").run()
     assert [b.key for b in at.get("download_button")].count("report_download") == 0
+
+
+def test_the_dashboards_downloads_make_formula_like_text_inert() -> None:
+    """CSV and XLSX downloads: text starting with = + - @ gets an apostrophe; numbers do not."""
+    frame = pd.DataFrame({
+        "resource": ["=HYPERLINK(\"http://x\")", "+62 811", "-", "@SUM(A1)", "Budi"],
+        "role": pd.Categorical(["Kadis", "=1+1", "FO", "BO", "BO"]),
+        "minutes": [-5.0, 1.0, 2.0, 3.0, 4.0],
+    })  # fmt: skip
+    lines = _data.csv_bytes(frame).decode("utf-8").splitlines()
+    assert lines == [
+        "resource,role,minutes",
+        '"\'=HYPERLINK(""http://x"")",Kadis,-5.0',
+        "'+62 811,'=1+1,1.0",
+        "'-,FO,2.0",
+        "'@SUM(A1),BO,3.0",
+        "Budi,BO,4.0",
+    ]
+    sheet = openpyxl.load_workbook(io.BytesIO(_data.workbook({"t": frame})))["t"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert rows[0] == ['\'=HYPERLINK("http://x")', "Kadis", -5]
+    assert rows[1] == ["'+62 811", "'=1+1", 1]
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)

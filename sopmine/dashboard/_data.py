@@ -38,6 +38,7 @@ from sopmine.analyze import (
 )
 from sopmine.analyze._trends import _case_frame
 from sopmine.check import STEP_COLUMNS as CHECK_STEP_COLUMNS
+from sopmine.report import neutralize
 from sopmine.store import Store
 
 __all__ = [
@@ -356,8 +357,14 @@ def workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
     return buffer.getvalue()
 
 
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The table as UTF-8 CSV, text that a spreadsheet would run as a formula made inert."""
+    return _inert(frame.copy()).to_csv(index=False).encode("utf-8")
+
+
 def _excel_ready(frame: pd.DataFrame) -> pd.DataFrame:
-    """Excel has no time zones: instants become UTC text, categoricals plain text."""
+    """Excel has no time zones: instants become UTC text, categoricals plain text; text that
+    would run as a formula is made inert."""
     out = frame.head(EXCEL_ROWS).copy()
     for column in out.columns:
         values = out[column]
@@ -365,7 +372,16 @@ def _excel_ready(frame: pd.DataFrame) -> pd.DataFrame:
             out[column] = values.dt.strftime("%Y-%m-%d %H:%M:%S UTC")
         elif isinstance(values.dtype, pd.CategoricalDtype):
             out[column] = values.astype(object)
-    return out
+    return _inert(out)
+
+
+def _inert(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (changed in place: a copy) with formula-like text prefixed by an apostrophe."""
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object or isinstance(values.dtype, pd.StringDtype | pd.CategoricalDtype):
+            frame[column] = values.astype(object).map(neutralize)
+    return frame
 
 
 def _types_per_case(verdicts: Verdicts) -> pd.DataFrame:

@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from sopmine.dashboard._data import EXCEL_ROWS, workbook
+from sopmine.dashboard._data import EXCEL_ROWS, csv_bytes, workbook
 from sopmine.dashboard._layout import Context, guarded, open_page
 from sopmine.dashboard._text import Language, number, t
 from sopmine.pipeline import build_report
-from sopmine.report import ReportFormat, neutralize
+from sopmine.report import ReportFormat
 
 _WORDS = {
     "formal": ("Laporan resmi untuk Inspektorat", "Formal report for the Inspectorate"),
@@ -112,15 +112,6 @@ def _formal(ctx: Context) -> None:
     )
 
 
-def _csv(frame: pd.DataFrame) -> bytes:
-    """The table as UTF-8 CSV, formula-like text made inert, built only when clicked."""
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or isinstance(safe[column].dtype, pd.StringDtype):
-            safe[column] = safe[column].map(neutralize)
-    return safe.to_csv(index=False).encode("utf-8")
-
-
 def _tables(ctx: Context) -> None:
     lang = ctx.lang
     st.subheader(_w("tables", lang))
@@ -151,7 +142,7 @@ def _tables(ctx: Context) -> None:
             f"**{t(key, lang)}** · {t('table_rows', lang, rows=number(len(frame), lang))}"
         )
         right.download_button(
-            t("csv", lang), data=partial(_csv, frame),
+            t("csv", lang), data=partial(csv_bytes, frame),
             file_name=f"{stem}_{key.removeprefix('table_')}.csv", mime="text/csv",
             key=f"csv_{key}", on_click="ignore", icon=":material/download:",
         )  # fmt: skip
