@@ -390,7 +390,17 @@ def build_report(
     """
     path = Path(db) if db is not None else default_db_path()
     first, last = _report_period(period_from, period_to)
-    _require_checked(path, sop)
+    if not path.exists():
+        raise SopmineError(f"no check has been run on this store yet; there is no {path}")
+    with Store.open(path, read_only=True) as store:
+        runs, sources = store.check_runs(), store.sources()
+        _require_checked(path, sop, runs, sources)
+        latest = runs[runs["sop_id"] == sop].sort_values("run_id").iloc[-1]
+        run = {str(k): v for k, v in latest.to_dict().items()}
+        checked = [int(s["source_id"]) for s in json.loads(str(run.get("sources") or "[]"))]
+        sources = sources[sources["source_id"].isin(checked)].reset_index(drop=True)
+        rejects = store.rejects()
+        rejects = rejects[rejects["source_id"].isin(checked)].reset_index(drop=True)
     verdicts = read_verdicts(path, sop=sop)
     model = verdicts.models[sop]
     office_name = _office_name(model, office)
@@ -398,15 +408,6 @@ def build_report(
     before = (first - dt.timedelta(days=days), first - dt.timedelta(days=1))
     now = verdicts.select(office=office_name, period_from=first, period_to=last)
     previous = verdicts.select(office=office_name, period_from=before[0], period_to=before[1])
-    with Store.open(path, read_only=True) as store:
-        runs = store.check_runs()
-        latest = runs[runs["sop_id"] == sop].sort_values("run_id").iloc[-1]
-        run = {str(k): v for k, v in latest.to_dict().items()}
-        checked = [int(s["source_id"]) for s in json.loads(str(run.get("sources") or "[]"))]
-        sources = store.sources()
-        sources = sources[sources["source_id"].isin(checked)].reset_index(drop=True)
-        rejects = store.rejects()
-        rejects = rejects[rejects["source_id"].isin(checked)].reset_index(drop=True)
     data = ReportData(
         verdicts=now,
         previous=previous if len(previous.cases) else None,
@@ -421,13 +422,11 @@ def build_report(
     )  # fmt: skip
 
 
-def _require_checked(path: Path, sop: str) -> None:
-    """Refuse early, naming the fix, when the store has no check of ``sop``."""
-    if not path.exists():
-        raise SopmineError(f"no check has been run on this store yet; there is no {path}")
-    with Store.open(path, read_only=True) as store:
-        checked = sorted(set(store.check_runs()["sop_id"].astype(str)))
-        loaded = sorted(set(store.sources()["sop_id"].dropna().astype(str)))
+def _require_checked(path: Path, sop: str, runs: pd.DataFrame, sources: pd.DataFrame) -> None:
+    """Refuse, naming the fix, when the store (its ``runs`` and ``sources``) has no check of
+    ``sop``."""
+    checked = sorted(set(runs["sop_id"].astype(str)))
+    loaded = sorted(set(sources["sop_id"].dropna().astype(str)))
     if sop in checked:
         return
     if sop in loaded:

@@ -8,6 +8,7 @@ Waktu are listed in that type's table, not given a dossier of their own.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -68,8 +69,8 @@ class Context:
     def minutes_per_day(self) -> float:
         return float(self.model.calendar.minutes_per_day)
 
-    @property
-    def _steps(self) -> dict[str, Any]:
+    @cached_property
+    def _steps(self) -> dict[str, Any]:  # asked once per row: built once
         return {s.id: s for s in self.model.steps}
 
 
