@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 import sopmine
-from sopmine import analyze
+from sopmine import analyze, pm4py_bridge
 from sopmine.analyze import _map
 
 KARIMUN = "karimun_sicantik"
@@ -181,3 +181,34 @@ def test_the_edges_of_a_hand_made_log_with_ties(
     assert (unused["kind"] == "unused").all()
     assert unused["cases"].eq(0).all()
     assert np.isnan(unused["elapsed_median_minutes"]).all()
+
+
+# ----------------------------------------------------------------------------------------------
+# The bridge's text for pm4py
+# ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        pd.Series(pd.Categorical(["K-2", "K-1", None, "K-2"])),
+        pd.Series(pd.Categorical(["b", "a", "b"], categories=pd.Index(["b", "a"], dtype=object))),
+        pd.Series(pd.Categorical([3, 1, None, 3])),
+        pd.Series(pd.Categorical([], categories=["a"])),
+        pd.Series(["K-2", None, "K-1"], dtype=object),
+        pd.Series(["K-2", "K-1"], dtype="str"),
+    ],
+)
+def test_the_bridge_writes_values_as_text_as_astype_does(values: pd.Series) -> None:
+    expected = pd.DataFrame({"text": values.astype(str).to_numpy()})
+    pd.testing.assert_frame_equal(pd.DataFrame({"text": pm4py_bridge._text(values)}), expected)
+
+
+def test_pm4pys_graph_of_categorical_ids_is_that_of_their_text(
+    simulated: analyze.Verdicts,
+) -> None:
+    steps = simulated.steps
+    keys = {"case": "case_id", "activity": "step_id", "timestamp": "completed_at"}
+    text = steps.assign(case_id=steps["case_id"].astype(str), step_id=steps["step_id"].astype(str))
+    assert isinstance(steps["case_id"].dtype, pd.CategoricalDtype)
+    assert pm4py_bridge.discover_dfg(steps, **keys) == pm4py_bridge.discover_dfg(text, **keys)
