@@ -36,7 +36,7 @@ from demo_store import DEMO, DEMO_AS_OF, SAMPLES, load_demo
 from streamlit.testing.v1 import AppTest
 
 import sopmine
-from sopmine.dashboard import APP_PATH, _cache, _case, _data, _read
+from sopmine.dashboard import APP_PATH, _cache, _case, _data, _downloads, _read
 
 TIMEOUT = 120
 PAGES = (
@@ -1531,3 +1531,69 @@ def test_filters_that_keep_every_case_share_the_tables_of_no_filter(
     several = _cache.Snapshot(store, _data.store_version(store), stale=False)
     assert several.same_as(_data.Filters(sop=sop)) == _data.Filters(sop=sop)
     settle()
+
+
+ROHIL_OFFICE = "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kabupaten Rokan Hilir"
+LAPORAN_FILTERS = (
+    _data.Filters(),
+    _data.Filters(sop="karimun_sicantik"),
+    _data.Filters(office=ROHIL_OFFICE),
+    _data.Filters(period_from=dt.date(2025, 3, 1), period_to=dt.date(2025, 3, 31)),
+    _data.Filters(sop="dairi_iumk_oss", period_from=dt.date(2025, 5, 1)),
+    _data.Filters(period_from=dt.date(2030, 1, 1)),  # no application
+)
+
+
+def laporan_tables(whole: sopmine.Verdicts) -> dict[str, pd.DataFrame]:
+    """The tables the Laporan page offers, as the page built them before it counted them."""
+    names = {"table_kpis": "kpis", "table_bottlenecks": "bottlenecks",
+             "table_open": "open_cases", "table_offices": "offices"}  # fmt: skip
+    tables = {key: _data.build_table(whole, name) for key, name in names.items()}
+    return {**tables, "table_cases": whole.cases, "table_deviations": whole.deviations,
+            "table_steps": whole.steps}  # fmt: skip
+
+
+@pytest.mark.parametrize("filters", LAPORAN_FILTERS, ids=lambda f: "-".join(map(str, f.key())))
+def test_laporan_counts_the_rows_of_its_downloads_without_reading_the_steps(
+    store: Path, verdicts: sopmine.Verdicts, filters: _data.Filters,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    clear_caches()
+    shot = _cache.Snapshot(store, _data.store_version(store), stale=False)
+    expected = laporan_tables(filters.apply(verdicts))
+    with monkeypatch.context() as patch:
+        patch.setattr(_cache, "read_steps", lambda *a, **k: pytest.fail("read the step rows"))
+        rows = _downloads.download_rows(shot, filters)
+    assert list(rows) == list(_downloads.DOWNLOADS)
+    assert rows == {key: len(frame) for key, frame in expected.items()}
+    for key, frame in expected.items():  # built when downloaded: the same frames
+        pd.testing.assert_frame_equal(_downloads.download_frame(shot, filters, key), frame)
+
+
+def test_laporan_counts_the_bottlenecks_by_building_them_when_steps_do_not_fit_a_mask(
+    store: Path, verdicts: sopmine.Verdicts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clear_caches()
+    monkeypatch.setattr(_data, "MASK_BITS", 2)
+    shot = _cache.Snapshot(store, _data.store_version(store), stale=False)
+    filters = _data.Filters(period_from=dt.date(2025, 3, 1))
+    assert shot.row_counts(filters).bottlenecks is None
+    rows = _downloads.download_rows(shot, filters)
+    assert rows["table_bottlenecks"] == len(sopmine.rank_bottlenecks(filters.apply(verdicts)))
+    clear_caches()
+
+
+def test_laporan_downloads_are_the_files_of_the_verdicts_tables(
+    store: Path, verdicts: sopmine.Verdicts
+) -> None:
+    clear_caches()
+    shot = _cache.Snapshot(store, _data.store_version(store), stale=False)
+    filters = _data.Filters(sop="karimun_sicantik")
+    expected = laporan_tables(filters.apply(verdicts))
+    steps = _downloads.download_csv(shot, filters, "table_steps")
+    assert steps == _data.csv_bytes(expected["table_steps"])
+    keys = ["table_kpis", "table_cases"]
+    book = _downloads.download_workbook(shot, filters, keys, "en")
+    sheets = pd.read_excel(io.BytesIO(book), sheet_name=None)
+    assert list(sheets) == ["Summary by service", "Applications"]
+    assert len(sheets["Applications"]) == len(expected["table_cases"])

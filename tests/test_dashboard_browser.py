@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
 import pytest
 from demo_store import DEMO_AS_OF, load_demo
 
@@ -353,6 +354,13 @@ def test_laporan(server: Server, page: Page) -> None:
     lines = Path(download.path()).read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("sop_id,")
     assert sorted(line.split(",")[0] for line in lines[1:]) == sorted(server.verdicts.models)
+    with page.expect_download() as waiting:
+        buttons.nth(7).click()  # the steps, read from the store when asked for
+    download = waiting.value
+    assert download.suggested_filename == "sopmine_steps.csv"
+    steps = pd.read_csv(download.path())
+    assert len(steps) == len(server.verdicts.steps)
+    assert list(steps.columns) == list(server.verdicts.steps.columns)
     no_trace(page)
     photograph(page, "laporan")
 

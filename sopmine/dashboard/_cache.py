@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -29,8 +29,10 @@ from sopmine.analyze import Verdicts
 from sopmine.check import STEP_COLUMNS
 from sopmine.dashboard._data import (
     STEP_GROUPS,
+    Counted,
     Filters,
     Need,
+    RowCounts,
     StepGroup,
     StoreTables,
     Version,
@@ -39,11 +41,18 @@ from sopmine.dashboard._data import (
     derive_table,
     page_tables,
     read_store_tables,
+    row_counts,
     step_groups,
     store_version,
     table_need,
 )
-from sopmine.dashboard._read import NOT_READ, read_case_verdicts, read_deviations, read_steps
+from sopmine.dashboard._read import (
+    NOT_READ,
+    read_case_verdicts,
+    read_deviations,
+    read_row_counts,
+    read_steps,
+)
 from sopmine.errors import StoreBusyError
 
 __all__ = ["Snapshot", "page_run", "snapshot", "store_tables"]
@@ -70,6 +79,21 @@ class Snapshot:
     def verdicts(self, filters: Filters) -> Verdicts:
         """The whole verdicts narrowed to ``filters`` (cached; every step column is read)."""
         return _filtered(str(self.path), self.version, self.same_as(filters), "all")
+
+    def rows(self, filters: Filters, part: Literal["cases", "steps", "deviations"]) -> pd.DataFrame:
+        """The verdicts' ``part`` narrowed to ``filters`` (cached): the cases and deviations
+        without reading the step rows."""
+        if part == "cases":
+            return self.cases(filters).cases
+        need: Need = "deviations" if part == "deviations" else "all"
+        verdicts = _filtered(str(self.path), self.version, self.same_as(filters), need)
+        frame: pd.DataFrame = getattr(verdicts, part)
+        return frame
+
+    def row_counts(self, filters: Filters) -> Counted:
+        """Rows of the verdicts' steps and deviations and of their bottleneck ranking for
+        ``filters`` (see :func:`~._data.row_counts`; cached), without reading those rows."""
+        return _row_counts(str(self.path), self.version, self.same_as(filters))
 
     def same_as(self, filters: Filters) -> Filters:
         """``filters``, or no filters when they keep every case and service (the one service
@@ -160,11 +184,11 @@ def page_run() -> Iterator[None]:
 
 
 def _build_all(shot: Snapshot, filters: Filters, names: list[str]) -> None:
-    """The tables ``names``, then the whole verdicts (Laporan's downloads), one at a time
-    while no page runs."""
+    """The tables ``names``, then the row counts and the whole verdicts (Laporan's
+    downloads), one at a time while no page runs."""
     pages = _pages()
     builds = [partial(shot.table, name, filters) for name in names]
-    for build in [*builds, partial(shot.verdicts, filters)]:
+    for build in [*builds, partial(shot.row_counts, filters), partial(shot.verdicts, filters)]:
         pages.wait_idle()
         try:
             build()
@@ -271,6 +295,16 @@ def _table(
     _build: Callable[[Verdicts], Any],
 ) -> Any:  # fmt: skip
     return _build(_filtered(path, version, filters, need))
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _counts(path: str, version: Version) -> RowCounts:
+    return read_row_counts(Path(path), version, wait=_WAIT_SECONDS)
+
+
+@st.cache_resource(max_entries=20, show_spinner=False)
+def _row_counts(path: str, version: Version, filters: Filters) -> Counted:
+    return row_counts(_filtered(path, version, filters, "cases"), _counts(path, version))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

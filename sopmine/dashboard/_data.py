@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -37,15 +37,19 @@ from sopmine.analyze import (
     summarize_workload,
 )
 from sopmine.analyze._trends import _case_frame
+from sopmine.analyze._verdicts import _rows_of
 from sopmine.check import STEP_COLUMNS as CHECK_STEP_COLUMNS
 from sopmine.report import neutralize
 from sopmine.store import Store
 
 __all__ = [
     "EXCEL_ROWS",
+    "MASK_BITS",
     "STEP_GROUPS",
+    "Counted",
     "Filters",
     "Need",
+    "RowCounts",
     "StepGroup",
     "StoreTables",
     "Version",
@@ -61,6 +65,7 @@ __all__ = [
     "page_tables",
     "read_store_tables",
     "regencies",
+    "row_counts",
     "service_titles",
     "step_groups",
     "store_version",
@@ -162,6 +167,54 @@ def read_store_tables(path: Path, *, wait: float = 2.0, reject_rows: int = 5_000
         rejects = store.rejects()
         runs = store.check_runs()
     return StoreTables(sources=sources, rejects=rejects.head(reject_rows), runs=runs)
+
+
+MASK_BITS = 63
+"""Steps of an SOP that :class:`RowCounts` can tell apart (bits of a 64-bit integer)."""
+
+
+@dataclass(frozen=True)
+class RowCounts:
+    """The store's verdicts counted per case, without their step and deviation rows.
+
+    ``cases``: sop_id, case_id, steps (its step rows), deviations (its deviation rows),
+    performed (the steps it completed: bit ``n`` for the step of ``bit`` n); cases with
+    neither rows are left out. ``steps``: sop_id, step_id, bit (per SOP, from 0 in the order
+    of the step ids; a step with a bit of :data:`MASK_BITS` or more is in no mask).
+    """
+
+    cases: pd.DataFrame
+    steps: pd.DataFrame
+
+
+class Counted(NamedTuple):
+    """Rows of the verdicts' steps and deviations and of their bottleneck ranking; the
+    bottlenecks are None when they could not be counted (see :func:`row_counts`)."""
+
+    steps: int
+    deviations: int
+    bottlenecks: int | None
+
+
+def row_counts(verdicts: Verdicts, counts: RowCounts) -> Counted:
+    """Rows of the verdicts' ``steps`` and ``deviations`` and of their ``bottlenecks``
+    (``rank_bottlenecks``: one per SOP step completed at least once), from the counts of the
+    whole store; ``verdicts`` need only the cases (those a filter kept) and models. The
+    bottlenecks are None when an SOP has more steps than :data:`MASK_BITS`."""
+    kept = _rows_of(counts.cases, verdicts.cases)
+    steps, deviations = int(kept["steps"].sum()), int(kept["deviations"].sum())
+    numbered = counts.steps
+    if (numbered["bit"] >= MASK_BITS).any():
+        return Counted(steps, deviations, None)
+    performed = 0
+    sop_ids = kept["sop_id"].astype(str).to_numpy()
+    masks = kept["performed"].to_numpy(dtype=np.int64)
+    for sop_id, model in verdicts.models.items():
+        done = int(np.bitwise_or.reduce(masks[sop_ids == sop_id], initial=0))
+        mine = numbered[(numbered["sop_id"] == sop_id).to_numpy()]
+        bits = dict(zip(mine["step_id"].astype(str), mine["bit"], strict=True))
+        performed += sum(1 for s in model.steps if s.id in bits and done >> int(bits[s.id]) & 1)
+    return Counted(steps, deviations, performed)
 
 
 def rejects_by_reason(tables: StoreTables) -> pd.DataFrame:

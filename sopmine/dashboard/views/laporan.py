@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from sopmine.dashboard._data import EXCEL_ROWS, csv_bytes, workbook
+from sopmine.dashboard._data import EXCEL_ROWS
+from sopmine.dashboard._downloads import download_csv, download_rows, download_workbook
 from sopmine.dashboard._layout import Context, guarded, open_page
 from sopmine.dashboard._text import Language, number, t
 from sopmine.pipeline import build_report
@@ -113,36 +114,26 @@ def _formal(ctx: Context) -> None:
 
 
 def _tables(ctx: Context) -> None:
+    """The tables to download: their rows now, their files when asked for."""
     lang = ctx.lang
     st.subheader(_w("tables", lang))
-    names = {"table_kpis": "kpis", "table_bottlenecks": "bottlenecks",
-             "table_open": "open_cases", "table_offices": "offices"}  # fmt: skip
-    tables = {key: ctx.snapshot.table(name, ctx.filters) for key, name in names.items()}
-    tables["table_cases"] = ctx.verdicts.cases
-    tables["table_deviations"] = ctx.verdicts.deviations
-    tables["table_steps"] = ctx.verdicts.steps
-    stem = (
-        "sopmine_" + "_".join(v for v in ctx.filters.key() if v)
-        if any(ctx.filters.key())
-        else "sopmine"
-    )
-    fits = {k: v for k, v in tables.items() if len(v) <= EXCEL_ROWS}
+    shot, filters = ctx.snapshot, ctx.filters
+    rows = download_rows(shot, filters)
+    stem = "sopmine_" + "_".join(v for v in filters.key() if v) if any(filters.key()) else "sopmine"
+    fits = [k for k, n in rows.items() if n <= EXCEL_ROWS]
     st.download_button(
-        t("workbook", lang),
-        data=lambda: workbook({t(k, lang): v for k, v in fits.items()}),
+        t("workbook", lang), data=partial(download_workbook, shot, filters, fits, lang),
         file_name=f"{stem}.xlsx", icon=":material/table:",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="xlsx", on_click="ignore",
     )  # fmt: skip
-    if len(fits) < len(tables):
+    if len(fits) < len(rows):
         st.caption(t("steps_csv_only", lang, limit=number(EXCEL_ROWS, lang)))
-    for key, frame in tables.items():
+    for key, count in rows.items():
         left, right = st.columns([3, 1])
-        left.markdown(
-            f"**{t(key, lang)}** · {t('table_rows', lang, rows=number(len(frame), lang))}"
-        )
+        left.markdown(f"**{t(key, lang)}** · {t('table_rows', lang, rows=number(count, lang))}")
         right.download_button(
-            t("csv", lang), data=partial(csv_bytes, frame),
+            t("csv", lang), data=partial(download_csv, shot, filters, key),
             file_name=f"{stem}_{key.removeprefix('table_')}.csv", mime="text/csv",
             key=f"csv_{key}", on_click="ignore", icon=":material/download:",
         )  # fmt: skip
