@@ -212,3 +212,16 @@ def test_pm4pys_graph_of_categorical_ids_is_that_of_their_text(
     text = steps.assign(case_id=steps["case_id"].astype(str), step_id=steps["step_id"].astype(str))
     assert isinstance(steps["case_id"].dtype, pd.CategoricalDtype)
     assert pm4py_bridge.discover_dfg(steps, **keys) == pm4py_bridge.discover_dfg(text, **keys)
+
+
+@pytest.mark.parametrize("log", ["simulated", "tied"])
+def test_the_completion_order_is_a_stable_sort_by_case_and_instant(
+    log: str, request: pytest.FixtureRequest
+) -> None:
+    steps = request.getfixturevalue(log).steps
+    rng = np.random.default_rng(3)
+    for frame in (steps, steps.iloc[::-1], steps.iloc[rng.permutation(len(steps))], steps[:0]):
+        case = frame["case_id"].astype("category").cat.codes.to_numpy()
+        done = pd.DatetimeIndex(frame["completed_at"]).asi8
+        expected = np.lexsort((np.arange(len(frame)), done, case))
+        np.testing.assert_array_equal(_map._completion_order(frame), expected)
