@@ -1434,6 +1434,27 @@ def test_derived_tables_are_the_tables_built_afresh(verdicts: sopmine.Verdicts) 
         same_table(_data.derive_table(verdicts, name, base), _data.build_table(verdicts, name))
 
 
+def test_step_ranks_are_the_figures_of_analyze_steps_that_rank_the_bottlenecks(
+    verdicts: sopmine.Verdicts, small: sopmine.Verdicts
+) -> None:
+    sources = (
+        verdicts, small, verdicts.select(period_from="2025-05-01"),
+        verdicts.select(sop_id="karimun_sicantik"), verdicts.select(period_from="2030-01-01"),
+    )  # fmt: skip
+    for source in sources:
+        ranks = _data.step_ranks(source)
+        pd.testing.assert_frame_equal(ranks, sopmine.analyze_steps(source)[list(ranks.columns)])
+        ranked = sopmine.rank_bottlenecks(ranks)
+        expected = sopmine.rank_bottlenecks(source)
+        pd.testing.assert_frame_equal(ranked, expected[list(ranked.columns)])
+        worst = _data.build_table(source, "worst_bottlenecks")  # what Ringkasan shows
+        expected = _data.worst_bottlenecks(source)
+        shown = {"regency", "step_name", "actor_name", "volume", "breach_pct",
+                 "elapsed_median_minutes", "target_minutes", "over_target_days"}  # fmt: skip
+        assert shown <= set(worst)
+        pd.testing.assert_frame_equal(worst, expected[list(worst.columns)])
+
+
 def test_case_kpis_and_trends_are_kpis_and_trends_without_the_step_figures(
     verdicts: sopmine.Verdicts, small: sopmine.Verdicts
 ) -> None:

@@ -22,6 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from sopmine.analyze import (
+    STEP_STAT_COLUMNS,
     Verdicts,
     analyze_steps,
     compare_offices,
@@ -36,8 +37,9 @@ from sopmine.analyze import (
     summarize_variants,
     summarize_workload,
 )
+from sopmine.analyze._steps import _model_steps
 from sopmine.analyze._trends import _case_frame
-from sopmine.analyze._verdicts import _rows_of
+from sopmine.analyze._verdicts import _rows_of, minutes_over_target
 from sopmine.check import STEP_COLUMNS as CHECK_STEP_COLUMNS
 from sopmine.report import neutralize
 from sopmine.store import Store
@@ -68,6 +70,7 @@ __all__ = [
     "row_counts",
     "service_titles",
     "step_groups",
+    "step_ranks",
     "store_version",
     "table_need",
     "unmapped_labels",
@@ -300,6 +303,44 @@ def worst_bottlenecks(
     return worst.assign(regency=worst["sop_id"].astype(str).map(regency)).reset_index(drop=True)
 
 
+def step_ranks(verdicts: Verdicts) -> pd.DataFrame:
+    """``sopmine.analyze_steps`` with only what ``rank_bottlenecks`` orders the steps by and
+    what Ringkasan shows of its worst: per SOP step, its description, volume, target_minutes,
+    elapsed_median_minutes, timed, breaches, breach_pct, over_target_minutes and
+    over_target_days, computed as ``analyze_steps`` computes them (tested: the same values),
+    without the spreads of waiting and processing time (a fifth of the time at 1.1M steps).
+    """
+    steps = verdicts.steps
+    keys = ["sop_id", "step_id"]
+    measures = pd.DataFrame(
+        {
+            "sop_id": steps["sop_id"],
+            "step_id": steps["step_id"],
+            "elapsed": steps["elapsed_minutes"].to_numpy(dtype=float),
+            "breach": steps["breach"].to_numpy(dtype=bool),
+            "over": minutes_over_target(steps),
+        }
+    )
+    grouped = measures.groupby(keys, observed=True, sort=False)
+    stats = pd.DataFrame(
+        {
+            "volume": grouped.size(),
+            "elapsed_median_minutes": grouped["elapsed"].median(),
+            "timed": grouped["elapsed"].count(),
+            "breaches": grouped["breach"].sum(),
+            "over_target_minutes": grouped["over"].sum(),
+        }
+    ).reset_index()
+    stats[keys] = stats[keys].astype(str)
+    out = _model_steps(verdicts).merge(stats, on=keys, how="left")
+    for column in ("volume", "timed", "breaches"):
+        out[column] = out[column].fillna(0).astype("int64")
+    out["over_target_minutes"] = out["over_target_minutes"].fillna(0.0)
+    out["breach_pct"] = np.where(out["timed"] > 0, 100.0 * out["breaches"] / out["timed"], np.nan)
+    out["over_target_days"] = out["over_target_minutes"] / verdicts.minutes_per_day(out)
+    return out[[c for c in STEP_STAT_COLUMNS if c in out]].reset_index(drop=True)
+
+
 def case_kpis(verdicts: Verdicts) -> pd.DataFrame:
     """``sopmine.summarize_kpis`` but its ``step_breach_pct``: what needs the cases alone."""
     return summarize_kpis(_without_steps(verdicts)).drop(columns="step_breach_pct")
@@ -470,7 +511,8 @@ _TABLES: dict[str, Callable[[Verdicts], Any]] = {
     "overall_kpis": lambda v: overall_kpis(v),
     "case_kpis": lambda v: case_kpis(v),
     "case_trends": lambda v: case_trends(v),
-    "worst_bottlenecks": lambda v: worst_bottlenecks(v),
+    "worst_bottlenecks": lambda v: worst_bottlenecks(v, ranked=rank_bottlenecks(step_ranks(v))),
+    "step_ranks": lambda v: step_ranks(v),
     "kpis": summarize_kpis,
     "trends": summarize_trends,
     "bottlenecks": lambda v: rank_bottlenecks(v),
@@ -488,7 +530,7 @@ _TABLES: dict[str, Callable[[Verdicts], Any]] = {
 
 _NEEDS: dict[str, Need] = {
     "overall_kpis": "cases", "case_kpis": "cases", "case_trends": "cases",
-    "worst_bottlenecks": "step_times", "kpis": "step_times",
+    "worst_bottlenecks": "step_times", "step_ranks": "step_times", "kpis": "step_times",
     "trends": "step_times", "bottlenecks": "step_times", "steps": "step_times",
     "workload": "step_people", "role_delays": "step_people", "deviations_by_type": "deviations",
     "deviations_by_step": "deviations", "open_cases": "cases", "wip": "cases",
@@ -514,7 +556,10 @@ def step_groups(need: Need) -> tuple[StepGroup, ...]:
 
 _DERIVED: dict[str, tuple[str, Callable[[Verdicts, Any], Any]]] = {
     "bottlenecks": ("steps", lambda v, steps: rank_bottlenecks(steps)),
-    "worst_bottlenecks": ("bottlenecks", lambda v, ranked: worst_bottlenecks(v, ranked=ranked)),
+    "worst_bottlenecks": (
+        "step_ranks",
+        lambda v, ranks: worst_bottlenecks(v, ranked=rank_bottlenecks(ranks)),
+    ),
 }
 
 

@@ -5,6 +5,11 @@ A fresh Python process imports the holiday calendars of the offices (about 280 m
 first time a page needs them, while the Kepala Dinas waits. :func:`preload` does that work
 once, before the server listens: it checks a few simulated applications and builds every
 page's tables and figures from them.
+
+The first element a page writes also makes Streamlit look at the call stack once per process
+(to warn when it runs in an interactive interpreter); Python's ``inspect`` then finds the file
+of every module loaded, thousands with pandas, plotly and pm4py (0.15-0.5 s). :func:`preload`
+has ``inspect`` do that after the server's imports, so the first page finds them known.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ def preload() -> None:
     logged and left for the page that meets it to report."""
     try:
         _exercise()
+        _know_module_files()
     except Exception:
         _LOG.warning(
             "preloading the dashboard failed; the first page will be slower", exc_info=True
@@ -55,3 +61,12 @@ def _exercise() -> None:
     ]
     for figure in figures:
         pio.to_json(figure, validate=False)  # as st.plotly_chart serialises them
+
+
+def _know_module_files() -> None:
+    """Let ``inspect`` map the modules loaded (the server's too) to their files now."""
+    import inspect
+
+    import streamlit.web.cli  # noqa: F401 - what the server imports next
+
+    inspect.stack()
