@@ -1455,6 +1455,21 @@ def test_step_ranks_are_the_figures_of_analyze_steps_that_rank_the_bottlenecks(
         pd.testing.assert_frame_equal(worst, expected[list(worst.columns)])
 
 
+def test_the_summary_and_office_tables_are_those_of_the_api(
+    verdicts: sopmine.Verdicts, small: sopmine.Verdicts
+) -> None:
+    # built from the step rows' SOP ids as text (_text_sop_ids): the same frames
+    for source in (verdicts, small, verdicts.select(office=ROHIL_OFFICE),
+                   verdicts.select(period_from="2030-01-01")):  # fmt: skip
+        assert isinstance(source.steps["sop_id"].dtype, pd.CategoricalDtype)
+        pd.testing.assert_frame_equal(
+            _data.build_table(source, "kpis"), sopmine.summarize_kpis(source)
+        )
+        pd.testing.assert_frame_equal(
+            _data.build_table(source, "offices"), sopmine.compare_offices(source)
+        )
+
+
 def test_case_kpis_and_trends_are_kpis_and_trends_without_the_step_figures(
     verdicts: sopmine.Verdicts, small: sopmine.Verdicts
 ) -> None:

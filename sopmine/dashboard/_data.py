@@ -513,7 +513,7 @@ _TABLES: dict[str, Callable[[Verdicts], Any]] = {
     "case_trends": lambda v: case_trends(v),
     "worst_bottlenecks": lambda v: worst_bottlenecks(v, ranked=rank_bottlenecks(step_ranks(v))),
     "step_ranks": lambda v: step_ranks(v),
-    "kpis": summarize_kpis,
+    "kpis": lambda v: summarize_kpis(_text_sop_ids(v)),
     "trends": summarize_trends,
     "bottlenecks": lambda v: rank_bottlenecks(v),
     "steps": analyze_steps,
@@ -523,7 +523,7 @@ _TABLES: dict[str, Callable[[Verdicts], Any]] = {
     "deviations_by_step": lambda v: deviations_by_step(v),
     "open_cases": list_open_cases,
     "wip": count_work_in_progress,
-    "offices": compare_offices,
+    "offices": lambda v: compare_offices(_text_sop_ids(v)),
     "roles": lambda v: compare_roles(v),
 }
 
@@ -592,6 +592,22 @@ def build_table(verdicts: Verdicts, name: str) -> Any:
     if kind == "people":
         return summarize_workload(verdicts, by="resource", pseudonymized=argument == "hidden")
     raise KeyError(f"no dashboard table {name!r}")
+
+
+def _text_sop_ids(verdicts: Verdicts) -> Verdicts:
+    """The verdicts with the step rows' SOP ids as text rather than categorical: the same
+    values, taken through the categories. ``summarize_kpis`` groups the step rows by their
+    SOP id as text, which it would otherwise make one row at a time (0.2 s at 1.1M steps)."""
+    steps = verdicts.steps
+    sop_ids = steps["sop_id"]
+    if not isinstance(sop_ids.dtype, pd.CategoricalDtype):
+        return verdicts
+    text = sop_ids.cat.categories.astype(str).array.take(
+        sop_ids.cat.codes.to_numpy(), allow_fill=True
+    )
+    return Verdicts(cases=verdicts.cases, steps=steps.assign(sop_id=text),
+                    deviations=verdicts.deviations, models=verdicts.models,
+                    as_of=verdicts.as_of)  # fmt: skip
 
 
 def page_tables(sops: list[str]) -> list[str]:
