@@ -21,7 +21,7 @@ import functools
 import reprlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -180,10 +180,59 @@ class OfficeCalendar:
                 continue
             values = np.asarray(index.tz_localize(None).asi8)
             known = values != _NAT
-            clock = self._cumulative_ns(values, known, self._days(*span)) / _NS_PER_MINUTE
-            clock[~known] = np.nan
-            clocks.append(clock)
+            clocks.append(self._cumulative_minutes(values, known, self._days(*span)))
         return tuple(clocks)
+
+    def working_clock_utc(
+        self, *instants: npt.NDArray[np.datetime64]
+    ) -> tuple[npt.NDArray[np.float64], ...]:
+        """:meth:`working_clock` of UTC instants given as ``datetime64`` arrays without a zone.
+
+        The same values, bit for bit, computed without building a time-zone index where the
+        office's UTC offset does not change over the instants' span (every Indonesian zone
+        since 1988): local time is then UTC plus the offset, in one pass. A check calls this
+        for millions of instants; otherwise it is :meth:`working_clock`.
+        """
+        raw = [_ns_or_us(np.asarray(values)) for values in instants]
+        known = [values != _NAT for values, _ in raw]
+        found = [
+            (int(v[k].min()) * scale, int(v[k].max()) * scale)
+            for (v, scale), k in zip(raw, known, strict=True)
+            if k.any()
+        ]
+        offset = None
+        if found:
+            first, last = min(f[0] for f in found), max(f[1] for f in found)
+            offset = self._fixed_offset_ns(first, last)
+        if offset is None:  # nothing known, or an offset change: the general way
+            return self.working_clock(
+                *(pd.DatetimeIndex(np.asarray(values)).tz_localize("UTC") for values in instants)
+            )
+        local_span = np.array([first + offset, last + offset], dtype="datetime64[ns]")
+        table = self._days(*cast("tuple[int, int]", _year_span(local_span)))
+        clocks = []
+        for (values, scale), is_known in zip(raw, known, strict=True):
+            with np.errstate(over="ignore"):  # NaT rows overflow; ``known`` masks them
+                local = np.multiply(values, scale)
+            local += offset
+            clocks.append(self._cumulative_minutes(local, is_known, table))
+        return tuple(clocks)
+
+    def _fixed_offset_ns(self, first: int, last: int) -> int | None:
+        """The office's UTC offset in ns if it is the same from ``first`` to ``last`` (UTC ns).
+
+        Read at every UTC midnight from the day before to the day after: zones change their
+        offset at most a few times a year, never there and back within a day.
+        """
+        days = pd.date_range(
+            pd.Timestamp(first, unit="ns").floor("D") - pd.Timedelta(days=1),
+            pd.Timestamp(last, unit="ns").floor("D") + pd.Timedelta(days=1),
+            freq="D",
+            tz="UTC",
+        )
+        local = days.tz_convert(self.timezone).tz_localize(None).as_unit("ns").asi8
+        offsets = np.unique(local - days.tz_localize(None).as_unit("ns").asi8)
+        return int(offsets[0]) if offsets.size == 1 else None
 
     def add_working_minutes(self, start: Instants, minutes: Any) -> pd.DatetimeIndex:
         """The deadline ``minutes`` working minutes after ``start``, as a UTC DatetimeIndex.
@@ -276,11 +325,20 @@ class OfficeCalendar:
         np.clip(today, 0, per_day, out=today)
         day -= table.first_day
         today *= table.working[day]
-        clock = table.before[day]
+        clock = np.take(table.before, day, out=day, mode="clip")  # in place: day is done
         clock *= per_day
         clock += today
         clock[~known] = 0
         return clock
+
+    def _cumulative_minutes(
+        self, local: _Ints, known: npt.NDArray[np.bool_], table: _DayTable
+    ) -> npt.NDArray[np.float64]:
+        """W in minutes of local times given as int64 nanoseconds (NaN where not ``known``)."""
+        clock = self._cumulative_ns(local, known, table)
+        minutes = np.divide(clock, _NS_PER_MINUTE, out=clock.view(np.float64))  # in place
+        minutes[~known] = np.nan
+        return minutes
 
     def _solve(
         self, local: _Datetimes, steps: _Ints, first_year: int, last_year: int
@@ -387,6 +445,13 @@ def _pair(left: Any, right: Any, left_name: str, right_name: str) -> tuple[Any, 
         f"{left_name} has {len(left)} values but {right_name} has {len(right)}: "
         "pass equal lengths, or a single value on one side"
     )
+
+
+def _ns_or_us(values: npt.NDArray[Any]) -> tuple[_Ints, int]:
+    """datetime64 values as int64 (NaT: the smallest) and the nanoseconds in one unit of them."""
+    if values.dtype == np.dtype("datetime64[us]"):
+        return values.view(np.int64), 1000
+    return values.astype("datetime64[ns]").view(np.int64), 1
 
 
 def _year_span(days: Any) -> tuple[int, int] | None:

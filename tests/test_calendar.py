@@ -331,3 +331,39 @@ def test_200k_random_intervals_match_the_reference() -> None:
             assert d.weekday() < 5
             assert d.date() not in off
             assert dt.time(8) < d.time() <= dt.time(16)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura",
+                                  "Europe/Berlin"])  # fmt: skip
+@pytest.mark.parametrize("unit", ["us", "ns"])
+def test_working_clock_utc_is_working_clock_bit_for_bit(zone: str, unit: str) -> None:
+    """The fast path for UTC arrays gives exactly the values of the general one.
+
+    Berlin changes its offset twice a year, so it takes the general way; the instants cross a
+    year end in local time and include NaT.
+    """
+    calendar = OfficeCalendar(zone)
+    rng = np.random.default_rng(3)
+    base = np.datetime64("2025-12-20T00:00", unit)
+    spread = np.timedelta64(1, "m").astype(f"timedelta64[{unit}]")
+    done = base + rng.integers(0, 60 * 24 * 200, 5000) * spread
+    start = done - rng.integers(0, 60 * 24 * 5, 5000) * spread
+    done[::97] = np.datetime64("NaT")
+    start[::3] = np.datetime64("NaT")
+    late = np.array(["2025-12-31T20:30"], dtype=f"datetime64[{unit}]")  # 1 Jan in Jayapura
+    fast = calendar.working_clock_utc(done, start, late)
+    general = calendar.working_clock(
+        *(pd.DatetimeIndex(v).tz_localize("UTC") for v in (done, start, late))
+    )
+    for got, want in zip(fast, general, strict=True):
+        np.testing.assert_array_equal(got, want)  # NaN where NaN, every other value equal
+    assert np.isnan(fast[0][::97]).all()
+    assert not np.isnan(fast[0][1:97]).any()
+
+
+def test_working_clock_utc_without_known_instants() -> None:
+    nothing = np.array(["NaT", "NaT"], dtype="datetime64[us]")
+    empty = np.array([], dtype="datetime64[us]")
+    clocks = WITA.working_clock_utc(nothing, empty)
+    assert [c.size for c in clocks] == [2, 0]
+    assert np.isnan(clocks[0]).all()

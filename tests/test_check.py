@@ -971,3 +971,88 @@ def test_alignment_cache_is_filled_and_reused(monkeypatch: pytest.MonkeyPatch) -
     other = _run("karimun_sicantik", 1)
     with pytest.raises(SopmineError, match="aligned again"):
         check(other.events, other.model, as_of=other.truth.as_of, cache=cache)
+
+
+@pytest.mark.parametrize(
+    "shape", ["as simulated", "shuffled", "with source rows", "steps only", "with starts"]
+)
+def test_prefaulted_buffers_give_the_same_tables(
+    shape: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large logs compute their long columns into an arena's buffers: the tables are the same.
+
+    The arena is forced onto a small log (its threshold set to 0) and the result compared,
+    column by column, with the check that allocates as usual.
+    """
+    memory = importlib.import_module("sopmine.check._memory")
+    run, _ = _checked("rohil_izin_insidentil", 4, cases=300)
+    events = run.events
+    if shape == "shuffled":
+        events = events.sample(frac=1.0, random_state=5)
+    elif shape == "with source rows":
+        events = events.assign(source_file="x.csv", source_row=np.arange(7, len(events) + 7))
+    elif shape == "steps only":
+        events = events[events["kind"] == "step"]
+    elif shape == "with starts":  # XES lifecycle: a start event before each timed completion
+        timed = events[(events["kind"] == "step") & events["start_timestamp"].notna()]
+        starts = timed.assign(kind="start", timestamp=timed["start_timestamp"])
+        assert len(starts) > 100
+        events = pd.concat([events.assign(start_timestamp=pd.NaT), starts], ignore_index=True)
+    plain = check(events, run.model, as_of=run.truth.as_of, cache=AlignmentCache())
+    monkeypatch.setattr(memory, "MIN_ROWS", 0)
+    made: list[Any] = []
+    arena_for = memory.arena_for
+    engine = importlib.import_module("sopmine.check._engine")
+    monkeypatch.setattr(engine, "arena_for", lambda *a: made.append(arena_for(*a)) or made[-1])
+    buffered = check(events, run.model, as_of=run.truth.as_of, cache=AlignmentCache())
+    assert made
+    assert made[0] is not None  # the arena was used
+    _assert_same_tables(plain, buffered)
+    assert buffered.variants == plain.variants
+
+
+def test_arena_hands_out_each_buffer_once() -> None:
+    memory = importlib.import_module("sopmine.check._memory")
+    arena = memory.Arena(1000, 3)
+    a = arena.array(1000, np.float64)
+    b = arena.array(10, np.int64)
+    c = arena.array(1000, "datetime64[us]")
+    d = arena.array(1000, np.float64)  # the three buffers are out: a plain array
+    small = arena.array(1000, np.int8)  # not 8 bytes a value: a plain array
+    too_long = arena.array(1001, np.float64)
+    for x in (a, b, c, d, small, too_long):
+        x[...] = np.ones(1, dtype=x.dtype) if x.dtype.kind != "M" else np.datetime64(1, "us")
+    assert [x.size for x in (a, b, c, d, small, too_long)] == [1000, 10, 1000, 1000, 1000, 1001]
+    bases = [x.base for x in (a, b, c)]
+    assert len({id(base) for base in bases}) == 3  # three distinct buffers
+    assert not any(np.shares_memory(x, y) for x, y in [(a, b), (a, c), (b, c), (a, d)])
+    arena.give(b, d, small)  # d and small are not the arena's: left alone
+    again = arena.array(500, np.int64)
+    assert again.base is bases[1]  # b's buffer, handed out again
+    assert arena.array(5, np.int64).base is not bases[1]  # once only
+    arena.close()
+
+
+def test_a_completed_event_without_activity_or_step_is_refused() -> None:
+    """It was read as the model's last step; now the check names it."""
+    log, _ = _hand()
+    frame = log.frame()
+    at = frame.index[(frame["case_id"] == "C05_unmapped") & frame["step_id"].isna()
+                     & (frame["kind"] == "step")][0]  # fmt: skip
+    frame.loc[at, "activity"] = None
+    with pytest.raises(
+        SopmineError,
+        match=r"1 completed event\(s\) have neither an activity "
+        r"nor a step_id \(the first: case 'C05_unmapped'",
+    ):
+        check(frame, log.model, as_of=HAND_AS_OF)  # fmt: skip
+
+
+def test_result_instants_share_memory_with_the_columns_computed() -> None:
+    prepare = importlib.import_module("sopmine.check._prepare")
+    values = np.array(["2025-03-03T01:02:03.000004", "NaT"], dtype="datetime64[us]")
+    wrapped = prepare.aware(values)
+    assert wrapped.dtype == pd.DatetimeTZDtype(unit="us", tz="UTC")
+    assert np.shares_memory(np.asarray(wrapped.tz_convert(None)), values)
+    expected = pd.DatetimeIndex(values).tz_localize("UTC").array
+    pd.testing.assert_extension_array_equal(wrapped, expected)

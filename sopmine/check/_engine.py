@@ -34,8 +34,9 @@ from sopmine.check._flow import (
     reference_path,
     service_target,
 )
+from sopmine.check._memory import Arena, arena_for, empty
 from sopmine.check._prepare import KINDS as _KIND_NAMES
-from sopmine.check._prepare import Events, Prepared, aware, prepare
+from sopmine.check._prepare import Events, Prepared, aware, integer_parts, prepare
 from sopmine.check._text import Texts
 from sopmine.check._time import Clock, stop_pairs, stopped_intervals, stopped_minutes
 from sopmine.errors import SopmineError
@@ -134,7 +135,29 @@ def check(
     model = load_sop(model) if isinstance(model, str) else model
     if lang not in ("id", "en"):
         raise SopmineError(f"lang must be 'id' or 'en', got {lang!r}")
-    prepared = prepare(events, model, as_of=as_of, roster=roster)
+    # buffers for the steps table's long columns, touched while the work below runs
+    arena = arena_for(len(events), _STEP_BUFFERS) if isinstance(events, pd.DataFrame) else None
+    try:
+        return _check(events, model, as_of, roster, lang, cache, arena)
+    finally:
+        if arena is not None:
+            arena.close()
+
+
+#: Long (8-byte) columns prepared and :func:`_steps` compute into buffers, at most.
+_STEP_BUFFERS = 24
+
+
+def _check(
+    events: pd.DataFrame,
+    model: SopModel,
+    as_of: dt.datetime | pd.Timestamp | str | None,
+    roster: Mapping[str, str] | pd.Series | None,
+    lang: Language,
+    cache: AlignmentCache | None,
+    arena: Arena | None,
+) -> CheckResult:
+    prepared = prepare(events, model, as_of=as_of, roster=roster, arena=arena)
     texts = Texts(model, lang)
     quickest = quickest_completions(model)
     n_cases = prepared.case_ids.size
@@ -170,15 +193,15 @@ def check(
     restart = clock_kind == "clock_restart"
     w = Clock(
         model,
-        done.stamp,
-        done.start_stamp,
+        done.at,
+        done.start,
         stops["stop_from"].to_numpy(),
         stops["stop_to"].to_numpy(),
         clock_at[restart],
         np.array([now]),
     )
     stopped = _Stopped(stops["case"].to_numpy(), w[2], w[3])
-    steps = _steps(prepared, w[0], w[1], stopped)
+    steps = _steps(prepared, w[0], w[1], stopped, arena)
     restarts = _Restarts(clock_rows.case[restart], clock_at[restart], w[4])
     cases = _cases(
         prepared,
@@ -263,12 +286,14 @@ class _Stopped:
         lo: _Floats,
         hi: _Floats,
         pairs: tuple[_Ints, _Ints] | None = None,
+        out: _Floats | None = None,
     ) -> _Floats:
         """Stopped working minutes within each span ``lo..hi`` of its case.
 
-        ``pairs`` are :meth:`pairs` of ``case``, when several spans share their cases.
+        ``pairs`` are :meth:`pairs` of ``case``, when several spans share their cases;
+        ``out`` receives the result.
         """
-        return stopped_minutes(case, lo, hi, self.case, self.w_from, self.w_to, pairs)
+        return stopped_minutes(case, lo, hi, self.case, self.w_from, self.w_to, pairs, out)
 
     def pairs(self, case: _Ints) -> tuple[_Ints, _Ints]:
         """Each span of ``case`` with each stop of its case (positions in both)."""
@@ -339,54 +364,79 @@ def _symbols(done: Events, model: SopModel) -> tuple[_Ints, list[str]]:
     return symbol.astype(np.int64), labels
 
 
-def _steps(prepared: Prepared, w_done: _Floats, w_start: _Floats, stopped: _Stopped) -> _Columns:
-    """One row per completed SOP step, timed from its handover (see :mod:`._time`)."""
+def _steps(
+    prepared: Prepared,
+    w_done: _Floats,
+    w_start: _Floats,
+    stopped: _Stopped,
+    arena: Arena | None = None,
+) -> _Columns:
+    """One row per completed SOP step, timed from its handover (see :mod:`._time`).
+
+    The long columns are computed into ``arena`` buffers (see :mod:`._memory`).
+    """
     done = prepared.done
     model = prepared.model
     case = done.case
-    done_at = done.at
     n = case.size
     first = np.ones(n, dtype=np.bool_)
     np.not_equal(case[1:], case[:-1], out=first[1:])
     keep = done.step >= 0  # the SOP steps; any completed event hands over
-    everything = bool(keep.all())
+    m = int(np.count_nonzero(keep))
+    everything = m == n
+
+    def new(dtype: npt.DTypeLike) -> Any:
+        return empty(arena, m, dtype)
 
     def kept(values: Any) -> Any:
-        return values if everything else values[keep]
+        """The SOP steps' rows of a numpy column (into a buffer) or a categorical."""
+        if everything:
+            return values
+        if isinstance(values, np.ndarray):
+            return np.compress(keep, values, out=new(values.dtype))
+        return values[keep]
 
     # the handover: the completion of the case's previous completed event
-    previous = np.arange(-1, n - 1) if everything else np.flatnonzero(keep) - 1
+    done_at = done.at.view(np.int64)
+    w_hand, hand_at = new(np.float64), new(np.int64)
+    if everything:
+        w_hand[1:], hand_at[1:] = w_done[:-1], done_at[:-1]
+    else:
+        previous = np.flatnonzero(keep)
+        previous -= 1  # the first row of all starts a case: its -1 is overwritten below
+        np.take(w_done, previous, out=w_hand)
+        np.take(done_at, previous, out=hand_at)
+        del previous
     no_handover = kept(first)
-    previous[no_handover] = 0
-    w_hand = w_done[previous]
     w_hand[no_handover] = np.nan
-    hand_at = done_at[previous]
-    hand_at[no_handover] = np.datetime64("NaT", "us")
-    del previous
+    hand_at[no_handover] = np.iinfo(np.int64).min  # NaT
     case, w_done, w_start = kept(case), kept(w_done), kept(w_start)
     pairs = stopped.pairs(case)
-    stop_all = stopped.minutes(case, w_hand, w_done, pairs)
-    elapsed = w_done - w_hand
+    stop_all = stopped.minutes(case, w_hand, w_done, pairs, out=new(np.float64))
+    elapsed = np.subtract(w_done, w_hand, out=new(np.float64))
     elapsed -= stop_all
     # NaN without a start or a handover: the spans are NaN, their stopped minutes 0
-    waiting = w_start - w_hand
-    waiting -= stopped.minutes(case, w_hand, w_start, pairs)
-    processing = w_done - w_start
-    processing -= stopped.minutes(case, w_start, w_done, pairs)
+    scratch = new(np.float64)
+    waiting = np.subtract(w_start, w_hand, out=new(np.float64))
+    waiting -= stopped.minutes(case, w_hand, w_start, pairs, out=scratch)
+    processing = np.subtract(w_done, w_start, out=new(np.float64))
+    processing -= stopped.minutes(case, w_start, w_done, pairs, out=scratch)
+    del scratch
     stop_all[np.isnan(w_hand)] = np.nan
     step = kept(done.step)
     targets = np.array([model.target_minutes(s.id) for s in model.steps])
     numbers = np.array([s.number for s in model.steps], dtype=np.int64)
-    target = targets[step]
+    target = np.take(targets, step, out=new(np.float64))
+    row_values, row_missing = integer_parts(done.source_row)
     columns = {
         "step_id": prepared.step_id(step),
-        "step_number": numbers[step],
+        "step_number": np.take(numbers, step, out=new(np.int64)),
         "activity": kept(done.activity),
         "role": kept(done.role),
         "resource": kept(done.resource),
-        "handover_at": aware(hand_at),
-        "started_at": kept(done.start_stamp),
-        "completed_at": kept(done.stamp),
+        "handover_at": aware(hand_at.view("datetime64[us]")),
+        "started_at": aware(kept(done.start)),
+        "completed_at": aware(kept(done.at)),
         "waiting_minutes": waiting,
         "processing_minutes": processing,
         "elapsed_minutes": elapsed,
@@ -394,7 +444,7 @@ def _steps(prepared: Prepared, w_done: _Floats, w_start: _Floats, stopped: _Stop
         "target_minutes": target,
         "breach": elapsed > target,  # NaN is no breach
         "source_file": kept(done.source_file),
-        "source_row": kept(done.source_row),
+        "source_row": pd.arrays.IntegerArray(kept(row_values), kept(row_missing), copy=False),
     }
     return _Columns(case, columns)
 

@@ -15,17 +15,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from sopmine.check._memory import Arena, empty
 from sopmine.errors import SopmineError
 from sopmine.sop import SopModel
 from sopmine.sop.labels import normalize_label
 
-__all__ = ["KINDS", "Events", "Prepared", "aware", "prepare"]
+__all__ = ["KINDS", "Events", "Prepared", "aware", "integer_parts", "prepare"]
 
 _Ints = npt.NDArray[np.int64]
 _Instants = npt.NDArray[np.datetime64]
@@ -41,6 +42,7 @@ _PM4PY_NAMES = {
 KINDS = ("step", "start", "open", "clock_stop", "clock_resume", "clock_reset", "clock_restart")
 _TEXT = ("activity", "role", "resource", "source_file")
 _STEP, _START, _OPEN, _FIRST_CLOCK = 0, 1, 2, 3  # positions in KINDS
+_NAT = int(np.iinfo(np.int64).min)
 
 
 @dataclass(frozen=True)
@@ -50,47 +52,75 @@ class Events:
     ``case`` is an integer code into the check's case ids; ``kind`` an index into the event
     kinds (``step``, ``start``, ``open``, then the clock events); ``at`` and ``start`` are UTC
     instants as ``datetime64[us]`` without a zone (NaT: none); ``step`` the index of the step
-    in ``model.steps`` (-1: unmapped, clock event); texts are categoricals; ``source_row`` is
-    a nullable integer array.
+    in ``model.steps`` (-1: unmapped, clock event); texts are categoricals; ``rows`` the
+    source rows as a nullable integer array, or None where they are the input positions plus
+    one (an export without row numbers, before its events are taken in order).
     """
 
     case: _Ints
     kind: npt.NDArray[np.int8]
-    stamp: pd.arrays.DatetimeArray
-    start_stamp: pd.arrays.DatetimeArray
+    at: _Instants
+    start: _Instants
     step: _Ints
     activity: pd.Categorical
     role: pd.Categorical
     resource: pd.Categorical
     source_file: pd.Categorical
-    source_row: pd.arrays.IntegerArray
+    rows: pd.arrays.IntegerArray | None
 
     def __len__(self) -> int:
         return int(self.case.size)
 
     @property
-    def at(self) -> _Instants:
-        """The completions as ``datetime64[us]`` UTC without a zone (a view)."""
-        return _naive(self.stamp)
+    def stamp(self) -> pd.arrays.DatetimeArray:
+        """The completions as tz-aware UTC instants (sharing ``at``'s memory)."""
+        return aware(self.at)
 
     @property
-    def start(self) -> _Instants:
-        """The starts as ``datetime64[us]`` UTC without a zone (a view)."""
-        return _naive(self.start_stamp)
+    def start_stamp(self) -> pd.arrays.DatetimeArray:
+        """The starts as tz-aware UTC instants (sharing ``start``'s memory)."""
+        return aware(self.start)
 
-    def take(self, rows: npt.NDArray[np.int64] | npt.NDArray[np.bool_]) -> Events:
-        """The events at ``rows`` (positions, or a mask), in that order."""
+    @property
+    def source_row(self) -> pd.arrays.IntegerArray:
+        """The source row of each event (1-based positions where the export has none)."""
+        if self.rows is not None:
+            return self.rows
+        return _row_numbers(np.arange(1, len(self) + 1, dtype=np.int64))
+
+    def take(
+        self, rows: npt.NDArray[np.int64] | npt.NDArray[np.bool_], arena: Arena | None = None
+    ) -> Events:
+        """The events at ``rows`` (positions, or a mask), in that order.
+
+        The long 8-byte columns go into ``arena`` buffers when one is given.
+        """
+        if rows.dtype == np.bool_:
+            positions = np.flatnonzero(rows)
+        else:
+            positions = np.asarray(rows, dtype=np.int64)
+        size = positions.size
+
+        def pick(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+            return np.take(values, positions, out=empty(arena, size, values.dtype))
+
+        if self.rows is None:
+            numbers = np.add(positions, 1, out=empty(arena, size, np.int64))
+            source_row = _row_numbers(numbers)
+        else:
+            values, missing = integer_parts(self.rows)
+            source_row = pd.arrays.IntegerArray(pick(values), missing[positions], copy=False)
         return Events(
-            case=self.case[rows],
-            kind=self.kind[rows],
-            stamp=self.stamp[rows],
-            start_stamp=self.start_stamp[rows],
-            step=self.step[rows],
-            activity=self.activity[rows],
-            role=self.role[rows],
-            resource=self.resource[rows],
-            source_file=self.source_file[rows],
-            source_row=self.source_row[rows],
+            case=pick(self.case),
+            kind=self.kind[positions],
+            at=pick(self.at),
+            start=pick(self.start),
+            step=pick(self.step),
+            activity=self.activity[positions],
+            role=self.role[positions],
+            resource=self.resource[positions],
+            source_file=self.source_file[positions],
+            rows=source_row,
         )
 
     def first_of_case(self) -> Events:
@@ -100,6 +130,19 @@ class Events:
         first = np.ones(self.case.size, dtype=np.bool_)
         first[1:] = self.case[1:] != self.case[:-1]
         return self.take(first)
+
+
+def integer_parts(values: pd.arrays.IntegerArray) -> tuple[_Ints, npt.NDArray[np.bool_]]:
+    """The values and the missing-value mask of a nullable integer array, without a copy.
+
+    (pandas keeps them as ``_data`` and ``_mask``; ``to_numpy`` and ``isna`` would copy.)
+    """
+    return values._data, values._mask  # type: ignore[attr-defined]
+
+
+def _row_numbers(numbers: _Ints) -> pd.arrays.IntegerArray:
+    """Row numbers (none missing) as a nullable integer array, without a copy."""
+    return pd.arrays.IntegerArray(numbers, np.zeros(numbers.size, dtype=np.bool_), copy=False)
 
 
 @dataclass(frozen=True)
@@ -133,23 +176,17 @@ def prepare(
     *,
     as_of: dt.datetime | pd.Timestamp | str | None,
     roster: Mapping[str, str] | pd.Series | None = None,
+    arena: Arena | None = None,
 ) -> Prepared:
-    """Check ``events`` has what a check needs, and order and encode it (see the module doc)."""
+    """Check ``events`` has what a check needs, and order and encode it (see the module doc).
+
+    The long columns go into ``arena`` buffers when one is given.
+    """
     columns = _canonical(events, model)
     case_id = cast("pd.Series", columns["case_id"])  # the required columns are there
     n = len(case_id)
-    codes, labels = _case_codes(case_id)
-    kinds = columns["kind"]
-    if kinds is None:
-        kind = np.zeros(n, dtype=np.int8)
-    else:
-        wrong = sorted({str(k) for k in pd.unique(kinds)} - set(KINDS))[:5]
-        if wrong:
-            raise SopmineError(
-                f"unknown event kind(s) {', '.join(map(repr, wrong))} in the 'kind' column; "
-                f"use one of {', '.join(KINDS)}"
-            )
-        kind = pd.Categorical(kinds, categories=KINDS).codes.astype(np.int8)
+    codes, labels = _case_codes(case_id, arena)
+    kind = _kinds(columns["kind"], n)
     index = {s.id: i for i, s in enumerate(model.steps)}
     step_id = pd.Categorical(cast("pd.Series", columns["step_id"]))
     unknown = set(step_id.categories) - set(index)
@@ -159,7 +196,9 @@ def prepare(
             f"SOP model {model.id!r}; check the events belong to this SOP"
         )
     step_lookup = np.array([index[c] for c in step_id.categories] + [-1], dtype=np.int64)
-    step = step_lookup[step_id.codes]  # code -1 (NA) picks the trailing -1
+    step = np.take(step_lookup, step_id.codes, out=empty(arena, n, np.int64))  # NA: -1
+    activity = _categorical(columns["activity"], n)
+    _refuse_nameless(kind, step, activity, codes, labels)
     role = columns["role"]
     if roster is not None:
         people = pd.Series(roster, dtype="object")
@@ -173,19 +212,14 @@ def prepare(
     table = Events(
         case=codes,
         kind=kind,
-        stamp=_utc(columns["timestamp"]),
-        start_stamp=_utc(columns["start_timestamp"], n),
+        at=_utc(columns["timestamp"], n, arena),
+        start=_utc(columns["start_timestamp"], n, arena),
         step=step,
-        activity=_categorical(columns["activity"], n),
+        activity=activity,
         role=_categorical(role, n),
         resource=_categorical(columns["resource"], n),
         source_file=_categorical(columns["source_file"], n),
-        source_row=cast(
-            "pd.arrays.IntegerArray",
-            pd.array(np.arange(1, n + 1), dtype="Int64")
-            if source_row is None
-            else source_row.astype("Int64").array,
-        ),
+        rows=None if source_row is None else _nullable_rows(source_row),
     )
     order = _order(table.case, table.at)
     if (table.kind == _START).any():
@@ -196,9 +230,9 @@ def prepare(
         rows = np.arange(n) if order is None else order
     stamp = _as_of(as_of, ordered, model)
     kind = ordered.kind[rows]
-    untouched = order is None and bool((kind == _STEP).all())
-    done = ordered if untouched else ordered.take(rows[kind == _STEP])
-    return Prepared(
+    untouched = order is None and ordered.rows is not None and bool((kind == _STEP).all())
+    done = ordered if untouched else ordered.take(rows[kind == _STEP], arena)
+    prepared = Prepared(
         model=model,
         as_of=stamp,
         case_ids=np.asarray(labels, dtype=object),
@@ -208,6 +242,53 @@ def prepare(
         clock=ordered.take(rows[kind >= _FIRST_CLOCK]),
         step_ids=pd.Index([s.id for s in model.steps]),
     )
+    if arena is not None and done is not table:  # every part is a copy: the input's go back
+        arena.give(table.case, table.at, table.start, table.step)
+    return prepared
+
+
+def _kinds(kinds: pd.Series | None, n: int) -> npt.NDArray[np.int8]:
+    """The event kinds as indexes into :data:`KINDS` (no column: every event a step)."""
+    if kinds is None:
+        return np.zeros(n, dtype=np.int8)
+    cat = pd.Categorical(kinds)
+    wrong = sorted({str(k) for k in cat.categories} - set(KINDS))[:5]
+    if wrong:
+        raise SopmineError(
+            f"unknown event kind(s) {', '.join(map(repr, wrong))} in the 'kind' column; "
+            f"use one of {', '.join(KINDS)}"
+        )
+    lookup = np.array([KINDS.index(str(k)) for k in cat.categories] + [-1], dtype=np.int8)
+    kind = lookup[np.asarray(cat.codes)]
+    if (kind < 0).any():
+        raise SopmineError(
+            f"some events have no kind; give each one of {', '.join(KINDS)} (or leave the "
+            "column out: every event is then a completed step)"
+        )
+    return kind
+
+
+def _refuse_nameless(
+    kind: npt.NDArray[np.int8],
+    step: _Ints,
+    activity: pd.Categorical,
+    case: _Ints,
+    labels: pd.Index,
+) -> None:
+    """Refuse completed events with neither a step nor an activity: nothing says what was done."""
+    nameless = np.flatnonzero((np.asarray(activity.codes) < 0) & (step < 0) & (kind == _STEP))
+    if nameless.size:
+        first = int(nameless[0])
+        raise SopmineError(
+            f"{nameless.size} completed event(s) have neither an activity nor a step_id (the "
+            f"first: case {labels[case[first]]!r}, event {first + 1} of the input); give each "
+            "its activity label, or drop them"
+        )
+
+
+def _nullable_rows(source_row: pd.Series) -> pd.arrays.IntegerArray:
+    """The export's row numbers as a nullable int64 array."""
+    return cast("pd.arrays.IntegerArray", source_row.astype("Int64").array)
 
 
 def _canonical(events: pd.DataFrame, model: SopModel) -> dict[str, pd.Series | None]:
@@ -248,7 +329,7 @@ def _canonical(events: pd.DataFrame, model: SopModel) -> dict[str, pd.Series | N
     return out
 
 
-def _case_codes(case_id: pd.Series) -> tuple[_Ints, pd.Index]:
+def _case_codes(case_id: pd.Series, arena: Arena | None = None) -> tuple[_Ints, pd.Index]:
     """Case ids as text, coded in sorted order: codes per event, and the sorted ids.
 
     A categorical column is coded through its categories (each converted once); the result is
@@ -263,7 +344,7 @@ def _case_codes(case_id: pd.Series) -> tuple[_Ints, pd.Index]:
         sub_codes, labels = pd.factorize(names[used], sort=True)
         lookup = np.full(len(names), -1, dtype=np.int64)
         lookup[used] = sub_codes
-        return lookup[codes], pd.Index(labels)
+        return np.take(lookup, codes, out=empty(arena, codes.size, np.int64)), pd.Index(labels)
     codes, labels = pd.factorize(case_id.astype("str"), sort=True)
     return np.asarray(codes, dtype=np.int64), pd.Index(labels)
 
@@ -290,28 +371,47 @@ def _map_activities(activity: pd.Series, model: SopModel) -> pd.Series:
     return pd.Series(lookup[labels.codes], index=activity.index, dtype="object")
 
 
-def _utc(instants: pd.Series | None, n: int = 0) -> pd.arrays.DatetimeArray:
-    """Instants as UTC ``datetime64[us, UTC]``; naive values are taken as UTC."""
+def _utc(instants: pd.Series | None, n: int, arena: Arena | None = None) -> _Instants:
+    """Instants as UTC ``datetime64[us]`` without a zone; naive values are taken as UTC."""
+    out = empty(arena, n, "datetime64[us]")
     if instants is None:
-        return aware(np.full(n, np.datetime64("NaT", "us")))
-    values = pd.Series(pd.to_datetime(instants.reset_index(drop=True), utc=False))
-    if not isinstance(values.dtype, pd.DatetimeTZDtype):
-        values = (
-            values.dt.tz_localize("UTC")
-            if pd.api.types.is_datetime64_dtype(values)
-            else (pd.to_datetime(values, utc=True))
-        )
-    return pd.DatetimeIndex(values).tz_convert("UTC").as_unit("us").array
+        out.fill(np.datetime64("NaT", "us"))
+        return out
+    values = instants.array
+    if not (isinstance(values, pd.arrays.DatetimeArray) and values.tz is not None):
+        parsed = pd.Series(pd.to_datetime(instants.reset_index(drop=True), utc=False))
+        if not isinstance(parsed.dtype, pd.DatetimeTZDtype):
+            parsed = (
+                parsed.dt.tz_localize("UTC")
+                if pd.api.types.is_datetime64_dtype(parsed)
+                else pd.to_datetime(parsed, utc=True)
+            )
+        values = parsed.array
+    naive = np.asarray(values.tz_convert(None))  # UTC without a zone: a view, no copy
+    np.copyto(out, naive, casting="same_kind")
+    return out
 
 
-def _naive(instants: pd.arrays.DatetimeArray) -> _Instants:
-    """UTC instants as ``datetime64[us]`` without a zone, without a copy."""
-    return np.asarray(instants.tz_convert(None).to_numpy())
+_UTC_US = pd.DatetimeTZDtype(unit="us", tz="UTC")
 
 
 def aware(instants: _Instants) -> pd.arrays.DatetimeArray:
-    """``datetime64[us]`` UTC instants as a tz-aware array."""
-    return pd.DatetimeIndex(instants).tz_localize("UTC").array
+    """``datetime64[us]`` UTC instants as a tz-aware array, sharing their memory.
+
+    ``tz_localize("UTC")`` gives the same values but copies them, which at a million steps is
+    a fresh 8 MB per column; ``DatetimeArray._simple_new`` wraps the array as it is (the
+    fallback, for a pandas without it, copies).
+    """
+    values = np.asarray(instants)
+    if values.dtype != np.dtype("datetime64[us]"):
+        values = values.astype("datetime64[us]")
+    try:
+        wrapped: pd.arrays.DatetimeArray = pd.arrays.DatetimeArray._simple_new(  # type: ignore[attr-defined]
+            values, dtype=_UTC_US
+        )
+        return wrapped
+    except (AttributeError, TypeError):  # pragma: no cover - pandas without the constructor
+        return pd.DatetimeIndex(values).tz_localize("UTC").array
 
 
 def _order(case: _Ints, at: _Instants) -> _Ints | None:
@@ -372,12 +472,12 @@ def _pair_starts(table: Events) -> Events:
     paired = paired[paired["row"].notna()].drop_duplicates("row", keep="last")
     rows = paired["row"].to_numpy(dtype=np.int64)
     used = paired["start_row"].to_numpy(dtype=np.int64)
-    start = table.start_stamp.copy()
+    start = table.start.copy()
     fill = np.isnat(table.start[rows])
-    start[rows[fill]] = table.stamp[used[fill]]
+    start[rows[fill]] = table.at[used[fill]]
     kept = np.ones(table.case.size, dtype=np.bool_)
     kept[used] = False
-    return replace(table, start_stamp=start).take(kept)
+    return replace(table, start=start).take(kept)
 
 
 def _as_of(
@@ -385,11 +485,12 @@ def _as_of(
 ) -> pd.Timestamp:
     """The as-of instant in UTC: as given (naive = office time), else the latest instant seen."""
     if as_of is None:
-        known = [v[~np.isnat(v)] for v in (table.at, table.start)]
-        latest = [v.max() for v in known if v.size]
-        if not latest:
+        # NaT is the smallest int64: the largest value is the latest instant, if any
+        latest = max((int(v.view(np.int64).max()) for v in (table.at, table.start) if v.size),
+                     default=_NAT)  # fmt: skip
+        if latest == _NAT:
             return pd.Timestamp.now(tz="UTC").floor("s")
-        return pd.Timestamp(max(latest)).tz_localize("UTC")
+        return pd.Timestamp(np.datetime64(latest, "us")).tz_localize("UTC")
     try:
         stamp = pd.Timestamp(as_of)
     except (ValueError, TypeError) as exc:

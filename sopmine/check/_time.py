@@ -42,13 +42,11 @@ class Clock:
     """
 
     def __init__(self, model: SopModel, *instants: _Instants | pd.arrays.DatetimeArray) -> None:
-        aware = [
-            pd.DatetimeIndex(i, copy=False)
-            if isinstance(i, pd.arrays.DatetimeArray)
-            else pd.DatetimeIndex(np.asarray(i, dtype="datetime64[us]")).tz_localize("UTC")
+        utc = [
+            np.asarray(i.tz_convert(None)) if isinstance(i, pd.arrays.DatetimeArray) else i
             for i in instants
         ]
-        self._values = model.calendar.working_clock(*aware)
+        self._values = model.calendar.working_clock_utc(*utc)
 
     def __getitem__(self, position: int) -> _Floats:
         """``W`` of the ``position``-th collection given to the constructor."""
@@ -178,14 +176,19 @@ def stopped_minutes(
     w_stop: _Floats,
     w_resume: _Floats,
     pairs: tuple[_Ints, _Ints] | None = None,
+    out: _Floats | None = None,
 ) -> _Floats:
     """Working minutes of each span ``w_from..w_to`` (W values) during which a clock stood.
 
     Each span is set against the stops of its case (``stop_case`` in ascending order, as
     :func:`stopped_intervals` gives them); NaN spans give 0. ``pairs`` are
-    :func:`stop_pairs` of ``case`` when already known.
+    :func:`stop_pairs` of ``case`` when already known; ``out`` receives the result.
     """
-    result = np.zeros(case.size)
+    if out is None:
+        result = np.zeros(case.size)
+    else:
+        result = out
+        result.fill(0.0)
     row, stop = stop_pairs(case, stop_case) if pairs is None else pairs
     if row.size == 0:
         return result
