@@ -1056,3 +1056,32 @@ def test_result_instants_share_memory_with_the_columns_computed() -> None:
     assert np.shares_memory(np.asarray(wrapped.tz_convert(None)), values)
     expected = pd.DatetimeIndex(values).tz_localize("UTC").array
     pd.testing.assert_extension_array_equal(wrapped, expected)
+
+
+@pytest.mark.parametrize(
+    "categories",
+    [["A-1", "A-2", "B-1", "C-9"],  # sorted, all used
+     ["A-1", "A-2", "A-3", "B-1", "C-9"],  # sorted, A-3 unused
+     ["C-9", "A-2", "B-1", "A-1"]],  # in order of appearance
+    ids=["sorted", "sorted-unused", "unsorted"],
+)  # fmt: skip
+def test_case_codes_of_a_categorical_are_those_of_sorted_text(categories: list[str]) -> None:
+    prepare = importlib.import_module("sopmine.check._prepare")
+    values = ["B-1", "C-9", "A-1", "A-1", "A-2", "C-9"]
+    column = pd.Series(pd.Categorical(values, categories=categories))
+    codes, labels = prepare._case_codes(column)
+    want_codes, want_labels = pd.factorize(pd.Series(values).astype("str"), sort=True)
+    assert codes.dtype == np.int64
+    assert codes.tolist() == want_codes.tolist()
+    assert list(labels) == list(want_labels)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 1 << 16])
+def test_order_check_reads_in_chunks_the_same(chunk: int) -> None:
+    prepare = importlib.import_module("sopmine.check._prepare")
+    at = np.array(["2025-01-01", "2025-01-02", "NaT", "2025-01-01", "2025-01-03"], "M8[us]")
+    assert prepare._in_order(np.array([0, 0, 0, 1, 1]), at, chunk) == (True, True)
+    assert prepare._in_order(np.array([1, 1, 1, 0, 0]), at, chunk) == (True, False)
+    late = at.copy()
+    late[1], late[2] = np.datetime64("NaT"), late[0]  # NaT before a known instant
+    assert prepare._in_order(np.array([0, 0, 0, 1, 1]), late, chunk) == (False, False)

@@ -341,10 +341,20 @@ def _case_codes(case_id: pd.Series, arena: Arena | None = None) -> tuple[_Ints, 
         codes = np.asarray(cat.codes)
         used = np.zeros(len(names), dtype=np.bool_)
         used[codes] = True
-        sub_codes, labels = pd.factorize(names[used], sort=True)
+        out = empty(arena, codes.size, np.int64)
+        if names.is_monotonic_increasing:  # usual: the ids were sorted when they were coded
+            if used.all():
+                np.copyto(out, codes, casting="safe")
+                return out, names
+            lookup = np.cumsum(used) - 1  # the rank among the ids used
+            return np.take(lookup, codes, out=out), names[used]
+        present = names[used]
+        order = np.asarray(present.argsort())  # the ids are distinct: any sort gives this order
+        rank = np.empty(order.size, dtype=np.int64)
+        rank[order] = np.arange(order.size)
         lookup = np.full(len(names), -1, dtype=np.int64)
-        lookup[used] = sub_codes
-        return np.take(lookup, codes, out=empty(arena, codes.size, np.int64)), pd.Index(labels)
+        lookup[used] = rank
+        return np.take(lookup, codes, out=out), present[order]
     codes, labels = pd.factorize(case_id.astype("str"), sort=True)
     return np.asarray(codes, dtype=np.int64), pd.Index(labels)
 
@@ -423,13 +433,13 @@ def _order(case: _Ints, at: _Instants) -> _Ints | None:
     n = case.size
     if n <= 1:
         return None
+    in_time, in_order = _in_order(case, at)
+    if in_order:
+        return None
     # NaT (the smallest int64) becomes the largest key, every other instant keeps its order
     with np.errstate(over="ignore"):
         stamp = at.view(np.int64) - np.int64(1)
     same = case[1:] == case[:-1]
-    in_time = bool(((stamp[1:] >= stamp[:-1]) | ~same).all())
-    if in_time and bool((case[1:] >= case[:-1]).all()):
-        return None
     if in_time:
         begin = np.flatnonzero(np.append(True, ~same))  # where each block of one case starts
         first = case[begin]
@@ -439,6 +449,24 @@ def _order(case: _Ints, at: _Instants) -> _Ints | None:
             shift = begin[blocks] - (np.cumsum(length) - length)
             return np.repeat(shift, length) + np.arange(n)
     return np.lexsort((np.arange(n), stamp, case))
+
+
+def _in_order(case: _Ints, at: _Instants, chunk: int = 1 << 16) -> tuple[bool, bool]:
+    """Whether each case's events are in time order (NaT last), and also the cases in order.
+
+    Read a chunk at a time, so that a long log needs no temporary arrays of its length.
+    """
+    stamps = at.view(np.int64)
+    in_time = in_order = True
+    with np.errstate(over="ignore"):
+        for begin in range(0, case.size - 1, chunk):
+            end = min(begin + chunk + 1, case.size)  # one row of overlap
+            c, t = case[begin:end], stamps[begin:end] - np.int64(1)  # NaT: the largest
+            same = c[1:] == c[:-1]
+            if not bool(((t[1:] >= t[:-1]) | ~same).all()):
+                return False, False
+            in_order = in_order and bool((c[1:] >= c[:-1]).all())
+    return in_time, in_order
 
 
 def _pair_starts(table: Events) -> Events:
