@@ -16,7 +16,6 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from pandas.api.types import union_categoricals
 
 from sopmine.check._columns import (
     CASE_COLUMNS,
@@ -608,11 +607,6 @@ def _sorted_cat(coded: _Coded) -> pd.Categorical:
     return pd.Categorical.from_codes(lookup[codes], categories=_as_str(small.categories))
 
 
-def _str_categories(cat: pd.Categorical) -> pd.Categorical:
-    """The same values, with categories as ``str`` (so that categoricals can be united)."""
-    return pd.Categorical.from_codes(cat.codes, categories=_as_str(cat.categories))
-
-
 def _as_str(categories: pd.Index) -> pd.Index:
     """Categories as ``str`` values in a ``str`` index."""
     if categories.dtype == "str":
@@ -627,11 +621,6 @@ class _Part:
     case: _Ints
     source_row: _Floats
     texts: dict[str, _Coded]
-
-    def columns(self) -> _Columns:
-        """As categoricals, each with its values sorted as categories."""
-        cats = {name: _sorted_cat(self.texts[name]) for name in _TEXT_COLUMNS}
-        return _Columns(self.case, {**cats, "source_row": self.source_row})
 
 
 def _parts_joined(parts: list[_Part]) -> _Part | None:
@@ -662,37 +651,45 @@ def _deviations(
     cases: _Columns,
     texts: Texts,
 ) -> _Columns:
-    """Every finding, one row each: flow (from the variants), roles, four-eyes, time."""
-    parts = [
-        _flow_findings(prepared, variants, verdicts, texts),
-        _wrong_actors(steps, prepared.model, texts),
-        _four_eyes(steps, prepared.model, texts),
-        _time_findings(steps, cases, texts, prepared.model.sla.at_risk_share),
-    ]
-    frames = [p for p in parts if p is not None and p.size]
-    if not frames:
+    """Every finding, one row each: flow (from the variants), roles, four-eyes, time.
+
+    The kinds are found as coded parts, put one after the other, sorted by case, source row
+    and type, and only then made categoricals (one per text column, categories sorted).
+    """
+    joined = _parts_joined(
+        [
+            part
+            for part in (
+                _flow_findings(prepared, variants, verdicts, texts),
+                _wrong_actors(steps, prepared.model, texts),
+                _four_eyes(steps, prepared.model, texts),
+                _time_findings(steps, cases, texts, prepared.model.sla.at_risk_share),
+            )
+            if part is not None
+        ]
+    )
+    if joined is None:
         empty: dict[str, Any] = {c: pd.Categorical([]) for c in _TEXT_COLUMNS}
         empty["source_row"] = pd.array([], dtype="Int64")
         return _Columns(np.zeros(0, dtype=np.int64), empty)
-    case = np.concatenate([f.case for f in frames]).astype(np.int64)
-    row = np.concatenate([f.columns["source_row"] for f in frames])
-    united = {
-        name: union_categoricals([f.columns[name] for f in frames], ignore_order=True)
-        for name in _TEXT_COLUMNS
-    }
     order = {t: i for i, t in enumerate(DEVIATION_TYPES)}
-    kinds = united["type"]
-    rank = np.array([order[str(t)] for t in kinds.categories] + [-1], dtype=np.int64)
-    kind = rank[kinds.codes]
-    sort = np.lexsort((kind, np.where(np.isnan(row), np.inf, row), case))
-    columns: dict[str, Any] = {name: united[name][sort] for name in _TEXT_COLUMNS}
-    columns["source_row"] = pd.array(row[sort], dtype="Int64")
-    return _Columns(case[sort], columns)
+    type_codes, type_labels = joined.texts["type"]
+    rank = np.array([order[str(t)] for t in type_labels] + [-1], dtype=np.int64)
+    row = joined.source_row
+    sort = np.lexsort((rank[type_codes], np.where(np.isnan(row), np.inf, row), joined.case))
+    columns: dict[str, Any] = {
+        name: _sorted_cat((codes[sort], labels)) for name, (codes, labels) in joined.texts.items()
+    }
+    row = row[sort]
+    missing = np.isnan(row)
+    values = np.where(missing, 0, row).astype(np.int64)
+    columns["source_row"] = pd.arrays.IntegerArray(values, missing, copy=False)
+    return _Columns(joined.case[sort], columns)
 
 
 def _flow_findings(
     prepared: Prepared, variants: Variants, verdicts: list[VariantVerdict], texts: Texts
-) -> _Columns | None:
+) -> _Part | None:
     """Each variant's findings, repeated for every case of the variant."""
     rows = [
         (v, f.type, f.step_id, f.position, f.expected, f.observed, texts.flow(f))
@@ -721,26 +718,28 @@ def _flow_findings(
     valid = row >= 0
     pick = np.where(valid, row, 0)
 
-    def column(cat: pd.Categorical) -> pd.Categorical:
-        codes = np.where(valid, np.asarray(cat.codes)[pick], -1)
-        return _str_categories(pd.Categorical.from_codes(codes, categories=cat.categories))
+    def column(cat: pd.Categorical) -> _Coded:
+        codes = np.where(valid, np.asarray(cat.codes, dtype=np.int64)[pick], -1)
+        return codes, np.asarray(cat.categories, dtype=object)
 
-    rows_of = done.source_row.to_numpy(dtype=np.float64, na_value=np.nan)
-    columns = {
-        "type": _cat(finding, f_type),
-        "step_id": _cat(finding, f_step),
-        "expected": _cat(finding, f_exp),
-        "observed": _cat(finding, f_obs),
-        "source_file": column(done.source_file),
-        "source_row": np.where(valid, rows_of[pick], np.nan),
-        "resource": column(done.resource),
-        "role": column(done.role),
-        "detail": _cat(finding, f_text),
-    }
-    return _Columns(case, columns)
+    picked = done.source_row[pick].to_numpy(dtype=np.float64, na_value=np.nan)
+    return _Part(
+        case,
+        np.where(valid, picked, np.nan),
+        {
+            "type": (finding, f_type),
+            "step_id": (finding, f_step),
+            "expected": (finding, f_exp),
+            "observed": (finding, f_obs),
+            "source_file": column(done.source_file),
+            "resource": column(done.resource),
+            "role": column(done.role),
+            "detail": (finding, f_text),
+        },
+    )
 
 
-def _wrong_actors(steps: _Columns, model: SopModel, texts: Texts) -> _Columns | None:
+def _wrong_actors(steps: _Columns, model: SopModel, texts: Texts) -> _Part | None:
     """Steps whose known role is neither the step's actor nor a co-actor, under any name."""
     allowed = step_roles(model)
     # judged once per distinct (role, step) pair, on the categorical codes
@@ -779,10 +778,10 @@ def _wrong_actors(steps: _Columns, model: SopModel, texts: Texts) -> _Columns | 
             "detail": texts.wrong_actor(step_coded, role_coded),
         },
     )
-    return part.columns()
+    return part
 
 
-def _four_eyes(steps: _Columns, model: SopModel, texts: Texts) -> _Columns | None:
+def _four_eyes(steps: _Columns, model: SopModel, texts: Texts) -> _Part | None:
     """Cases where one person did both steps of a four-eyes pair: one row per case and pair."""
     resource = steps.columns["resource"]
     step = steps.columns["step_id"]
@@ -819,11 +818,10 @@ def _four_eyes(steps: _Columns, model: SopModel, texts: Texts) -> _Columns | Non
                 },
             )
         )
-    joined = _parts_joined(parts)
-    return joined.columns() if joined is not None else None
+    return _parts_joined(parts)
 
 
-def _time_findings(steps: _Columns, cases: _Columns, texts: Texts, share: float) -> _Columns | None:
+def _time_findings(steps: _Columns, cases: _Columns, texts: Texts, share: float) -> _Part | None:
     """Step breaches, service breaches and open cases at risk."""
     late = np.flatnonzero(steps.columns["breach"])
     step = _coded(steps.columns["step_id"], late)
@@ -871,8 +869,7 @@ def _time_findings(steps: _Columns, cases: _Columns, texts: Texts, share: float)
                 },
             )
         )
-    joined = _parts_joined(parts)
-    return joined.columns() if joined is not None else None
+    return _parts_joined(parts)
 
 
 def _count_deviations(n: int, deviations: _Columns) -> dict[str, Any]:
