@@ -168,7 +168,7 @@ def _check(
 
     # control flow, once per variant
     symbols, labels = _symbols(done, model)
-    variants = find_variants(done_case, symbols, labels, case_open)
+    variants = find_variants(done_case, symbols, labels, case_open, arena)
     verdicts = judge(variants.traces, variants.is_open, model, cache)
 
     # time: every instant on the working-time clock once

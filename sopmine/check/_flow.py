@@ -31,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from sopmine.check._memory import Arena, empty
 from sopmine.errors import SopmineError
 from sopmine.pm4py_bridge import align_variants
 from sopmine.sop import SopModel
@@ -134,12 +135,14 @@ def find_variants(
     symbol: _Ints,
     labels: list[str],
     case_open: npt.NDArray[np.bool_],
+    arena: Arena | None = None,
 ) -> Variants:
     """Group cases by trace (and open state) without a Python loop over cases.
 
     ``symbol`` codes each completed event (index into ``labels``); ``case_open`` says, per case
     code, whether the case is open. Traces are hashed (two 64-bit polynomial hashes); every
     case is then compared with its variant's first case, so a collision cannot merge traces.
+    The temporaries of the events' length come from ``arena`` and go back to it.
     """
     n_cases = case_open.size
     done_start = np.searchsorted(done_case, np.arange(n_cases)).astype(np.int64)
@@ -149,28 +152,34 @@ def find_variants(
     has = np.flatnonzero(count > 0)
     if has.size == 0:
         return Variants(of_case, [], np.zeros(0, dtype=np.bool_), done_start, count)
-    position = np.arange(done_case.size, dtype=np.int64)
-    position -= done_start[done_case]
+    n = done_case.size
+    position = np.take(done_start, done_case, out=empty(arena, n, np.int64))
+    np.subtract(np.arange(n, dtype=np.int64), position, out=position)
     longest = int(count.max())
     with np.errstate(over="ignore"):
         powers1 = np.cumprod(np.full(longest, _P1, dtype=np.uint64))
         powers2 = np.cumprod(np.full(longest, _P2, dtype=np.uint64))
-        value = (symbol + 1).astype(np.uint64)
-        term = powers1[position]
+        value = np.add(symbol, 1, out=empty(arena, n, np.uint64), casting="unsafe")
+        term = np.take(powers1, position, out=empty(arena, n, np.uint64))
         term *= value
         h1 = np.add.reduceat(term, done_start[has])
         np.take(powers2, position, out=term)
         term *= value
         h2 = np.add.reduceat(term, done_start[has])
-        del term, value
         key = h1 ^ (h2 >> np.uint64(1)) ^ (count[has].astype(np.uint64) << np.uint64(40))
         key = key ^ case_open[has].astype(np.uint64)  # open and closed cases apart
+    if arena is not None:
+        arena.give(term, value)
+    del term, value
     codes, _ = pd.factorize(pd.Series(key))
     first = np.full(int(codes.max()) + 1, -1, dtype=np.int64)
     first[codes[::-1]] = has[::-1]  # the first case of each variant
     representative = np.arange(n_cases, dtype=np.int64)
     representative[has] = first[codes]
     same = _same_traces(done_case, position, representative, done_start, count, symbol, case_open)
+    if arena is not None:
+        arena.give(position)
+    del position
     if not same:
         codes = _exact_codes(has, done_start, count, symbol, case_open)
         first = np.full(int(codes.max()) + 1, -1, dtype=np.int64)
