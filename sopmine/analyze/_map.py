@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from sopmine.analyze._groups import Groups
 from sopmine.analyze._labels import Language, format_minutes, label
 from sopmine.analyze._verdicts import Source, Verdicts, as_verdicts
 from sopmine.errors import SopmineError
@@ -200,15 +201,13 @@ def _pairs(steps: pd.DataFrame, cases: pd.DataFrame, order: npt.NDArray[np.intp]
 
 def _edges(pairs: pd.DataFrame) -> pd.DataFrame:
     """The observed edges: frequency, cases and the target step's working time."""
-    grouped = pairs.groupby(["source", "target"], sort=False, observed=True)
-    edges = pd.DataFrame(
-        {
-            "frequency": grouped.size(),
-            "cases": grouped["case"].nunique(),
-            "elapsed_median_minutes": grouped["elapsed"].median(),
-            "elapsed_p90_minutes": grouped["elapsed"].quantile(0.9),
-        }
-    ).reset_index()
+    groups = Groups([pairs["source"], pairs["target"]])
+    spread = groups.spread(pairs["elapsed"].to_numpy(dtype=float), quantiles=(0.9,))
+    edges = groups.keys(pairs, ["source", "target"])
+    edges["frequency"] = groups.size()
+    edges["cases"] = groups.distinct(pairs["case"])
+    edges["elapsed_median_minutes"] = spread["median"]
+    edges["elapsed_p90_minutes"] = spread["q0.9"]
     edges[["source", "target"]] = edges[["source", "target"]].astype(str)
     return edges
 
@@ -260,17 +259,18 @@ def _sop_edges(model: SopModel) -> pd.DataFrame:
 
 
 def _nodes(model: SopModel, steps: pd.DataFrame) -> pd.DataFrame:
-    grouped = steps.groupby(steps["step_id"].astype("category"), observed=True)
-    timed = grouped["elapsed_minutes"].count()
+    groups = Groups([steps["step_id"]])
+    elapsed = steps["elapsed_minutes"].to_numpy(dtype=float)
+    timed = pd.Series(groups.count_valid(elapsed))
     stats = pd.DataFrame(
         {
-            "frequency": grouped.size(),
-            "cases": grouped["case_id"].nunique(),
-            "elapsed_median_minutes": grouped["elapsed_minutes"].median(),
-            "breach_pct": 100.0 * grouped["breach"].sum() / timed.where(timed > 0),
+            "frequency": groups.size(),
+            "cases": groups.distinct(steps["case_id"]),
+            "elapsed_median_minutes": groups.spread(elapsed)["median"],
+            "breach_pct": 100.0 * groups.total(steps["breach"]) / timed.where(timed > 0),
         }
     )
-    stats.index = stats.index.astype(str)
+    stats.index = pd.Index(groups.keys(steps, ["step_id"])["step_id"].astype(str))
     layers = sop_layers(model)
     rows = pd.DataFrame(
         {

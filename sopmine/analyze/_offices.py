@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from sopmine.analyze._groups import Groups
 from sopmine.analyze._trends import summarize_kpis
 from sopmine.analyze._verdicts import Source, Verdicts, as_verdicts, minutes_over_target
 from sopmine.sop import Actor
@@ -77,33 +78,31 @@ def compare_roles(
     verdicts = as_verdicts(source)
     family_of = _families(verdicts, families or {})
     steps = verdicts.steps
-    group = steps.groupby(["sop_id", "step_id"], observed=True, sort=False)
-    keys = [(str(a), str(b)) for a, b in group.size().index]
+    by_step = Groups([steps["sop_id"], steps["step_id"]])
+    shown = by_step.keys(steps, ["sop_id", "step_id"])
+    keys = [(str(a), str(b)) for a, b in zip(shown["sop_id"], shown["step_id"], strict=True)]
     names = sorted({family_of.get(k, "") for k in keys})
     per_group = np.array([names.index(family_of.get(k, "")) for k in keys] + [-1])
     frame = pd.DataFrame(
         {
-            "sop_id": steps["sop_id"].astype("category"),
             "family": pd.Categorical.from_codes(
-                per_group[group.ngroup().to_numpy()], categories=pd.Index(names)
+                per_group[by_step.number], categories=pd.Index(names)
             ),
-            "case_id": steps["case_id"].to_numpy(),
-            "elapsed": steps["elapsed_minutes"].to_numpy(dtype=float),
-            "breach": steps["breach"].to_numpy(dtype=bool),
-            "over": minutes_over_target(steps),
+            "sop_id": steps["sop_id"].astype("category").array,
         }
     )
-    grouped = frame.groupby(["family", "sop_id"], sort=True, observed=True)
-    out = pd.DataFrame(
-        {
-            "volume": grouped.size(),
-            "cases": grouped["case_id"].nunique(),
-            "elapsed_median_minutes": grouped["elapsed"].median(),
-            "timed": grouped["elapsed"].count(),
-            "breaches": grouped["breach"].sum(),
-            "over": grouped["over"].sum(),
-        }
-    ).reset_index()
+    groups = Groups([frame["family"], frame["sop_id"]])
+    elapsed = steps["elapsed_minutes"].to_numpy(dtype=float)
+    out = groups.keys(frame, ["family", "sop_id"])
+    out["volume"] = groups.size()
+    out["cases"] = groups.distinct(steps["case_id"])
+    out["elapsed_median_minutes"] = groups.spread(elapsed)["median"]
+    out["timed"] = groups.count_valid(elapsed)
+    out["breaches"] = groups.count_true(steps["breach"].to_numpy(dtype=bool))
+    out["over"] = groups.total(minutes_over_target(steps))
+    # in the order of the families, then of the SOPs (their categories), as groupby sorts
+    order = np.lexsort((out["sop_id"].cat.codes, out["family"].cat.codes))
+    out = out.take(order).reset_index(drop=True)
     out[["family", "sop_id"]] = out[["family", "sop_id"]].astype(str)
     return _finish_roles(out, verdicts, family_of)
 

@@ -8,6 +8,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from sopmine.analyze._groups import Groups
 from sopmine.analyze._verdicts import Source, Verdicts, as_verdicts, minutes_over_target
 
 __all__ = ["count_handovers", "find_role_delays", "pseudonymize", "summarize_workload"]
@@ -48,24 +49,34 @@ def summarize_workload(
     over_target_days. With ``pseudonymized``, people appear as stable pseudonyms.
     """
     verdicts = as_verdicts(source)
-    frame = _step_frame(verdicts)
+    return workload_of(
+        verdicts, step_frame(verdicts), by=by, pseudonymized=pseudonymized, salt=salt
+    )
+
+
+def workload_of(
+    verdicts: Verdicts,
+    frame: pd.DataFrame,
+    *,
+    by: Literal["role", "resource"] = "role",
+    pseudonymized: bool = False,
+    salt: str = "",
+) -> pd.DataFrame:
+    """:func:`summarize_workload` of the verdicts' :func:`step_frame` (made once for the
+    dashboard's three tables of it)."""
     keys = ["sop_id", "role"] if by == "role" else ["sop_id", "resource", "role"]
-    if by == "resource":
-        frame = frame[frame["resource"].notna()]
-        if pseudonymized:
-            frame = frame.assign(resource=pseudonymize(frame["resource"], salt=salt))
-    grouped = frame.groupby(keys, observed=True, sort=False)
-    out = pd.DataFrame(
-        {
-            "steps_done": grouped.size(),
-            "cases": grouped["case_id"].nunique(),
-            "elapsed_median_minutes": grouped["elapsed"].median(),
-            "elapsed_total_minutes": grouped["elapsed"].sum(min_count=1),
-            "timed": grouped["elapsed"].count(),
-            "breaches": grouped["breach"].sum(),
-            "over_target_minutes": grouped["over"].sum(),
-        }
-    ).reset_index()
+    if by == "resource" and pseudonymized:  # rows without a person are in no group
+        frame = frame.assign(resource=pseudonymize(frame["resource"], salt=salt))
+    groups = Groups([frame[k] for k in keys])
+    elapsed = frame["elapsed"].to_numpy()
+    out = groups.keys(frame, keys)
+    out["steps_done"] = groups.size()
+    out["cases"] = groups.distinct(frame["case_id"])
+    out["elapsed_median_minutes"] = groups.spread(elapsed)["median"]
+    out["elapsed_total_minutes"] = groups.total(elapsed, min_count=1)
+    out["timed"] = groups.count_valid(elapsed)
+    out["breaches"] = groups.count_true(frame["breach"].to_numpy())
+    out["over_target_minutes"] = groups.total(frame["over"].to_numpy())
     out[keys] = out[keys].astype(str)
     out = _rates(out, verdicts)
     out["share_pct"] = (
@@ -86,7 +97,7 @@ def count_handovers(source: Source) -> pd.DataFrame:
     handover), over_target_minutes. Most frequent first.
     """
     verdicts = as_verdicts(source)
-    frame = _step_frame(verdicts)
+    frame = step_frame(verdicts)
     sop = frame["sop_id"].astype("category").cat.codes.to_numpy()
     case = frame["case_id"].astype("category").cat.codes.to_numpy()
     done = pd.DatetimeIndex(frame["completed_at"]).asi8
@@ -131,18 +142,21 @@ def find_role_delays(source: Source) -> pd.DataFrame:
     time over target at that step). Steps with the most time over target first.
     """
     verdicts = as_verdicts(source)
-    frame = _step_frame(verdicts)
-    grouped = frame.groupby(["sop_id", "step_id", "role"], observed=True, sort=False)
-    out = pd.DataFrame(
-        {
-            "volume": grouped.size(),
-            "elapsed_median_minutes": grouped["elapsed"].median(),
-            "timed": grouped["elapsed"].count(),
-            "breaches": grouped["breach"].sum(),
-            "over_target_minutes": grouped["over"].sum(),
-        }
-    ).reset_index()
-    out[["sop_id", "step_id", "role"]] = out[["sop_id", "step_id", "role"]].astype(str)
+    return role_delays_of(verdicts, step_frame(verdicts))
+
+
+def role_delays_of(verdicts: Verdicts, frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`find_role_delays` of the verdicts' :func:`step_frame`."""
+    by = ["sop_id", "step_id", "role"]
+    groups = Groups([frame[k] for k in by])
+    elapsed = frame["elapsed"].to_numpy()
+    out = groups.keys(frame, by)
+    out["volume"] = groups.size()
+    out["elapsed_median_minutes"] = groups.spread(elapsed)["median"]
+    out["timed"] = groups.count_valid(elapsed)
+    out["breaches"] = groups.count_true(frame["breach"].to_numpy())
+    out["over_target_minutes"] = groups.total(frame["over"].to_numpy())
+    out[by] = out[by].astype(str)
     out = _rates(out, verdicts)
     step_total = out.groupby(["sop_id", "step_id"])["over_target_minutes"].transform("sum")
     out["delay_share_pct"] = np.where(
@@ -163,8 +177,9 @@ def find_role_delays(source: Source) -> pd.DataFrame:
     return out[columns].reset_index(drop=True)
 
 
-def _step_frame(verdicts: Verdicts) -> pd.DataFrame:
-    """The steps with the role as an SOP actor id and the time over target."""
+def step_frame(verdicts: Verdicts) -> pd.DataFrame:
+    """The steps with the role as an SOP actor id and the time over target: what the
+    workload, the handovers and the role delays are counted from."""
     steps = verdicts.steps
     return pd.DataFrame(
         {

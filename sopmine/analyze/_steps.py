@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
+from sopmine.analyze._groups import Groups
 from sopmine.analyze._verdicts import Source, Verdicts, as_verdicts, minutes_over_target
 
 __all__ = ["STEP_STAT_COLUMNS", "analyze_steps", "rank_bottlenecks"]
 
 _SPREADS = ("waiting", "processing", "elapsed")
+_SPREAD_COLUMNS = ("waiting_minutes", "processing_minutes", "elapsed_minutes")
+_PER_SECOND = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
 
 #: The columns of :func:`analyze_steps` (durations in working minutes unless named otherwise).
 STEP_STAT_COLUMNS: dict[str, str] = {
@@ -52,20 +54,23 @@ def analyze_steps(source: Source) -> pd.DataFrame:
     """
     verdicts = as_verdicts(source)
     steps = verdicts.steps
-    frame = _model_steps(verdicts)
     keys = ["sop_id", "step_id"]
-    measures = _measures(verdicts, steps)
-    grouped = measures.groupby(keys, observed=True, sort=False)
-    stats = pd.concat([_spread(grouped, part) for part in _SPREADS], axis=1)
-    stats["volume"] = grouped.size()
-    stats["cases"] = grouped["case_id"].nunique()
-    stats["timed"] = grouped["elapsed"].count()
-    stats["elapsed_calendar_median_hours"] = grouped["calendar_hours"].median()
-    stats["breaches"] = grouped["breach"].sum()
-    stats["over_target_minutes"] = grouped["over"].sum()
-    stats = stats.reset_index()
+    groups = Groups([steps["sop_id"], steps["step_id"]])
+    stats = groups.keys(steps, keys)
+    for part, column in zip(_SPREADS, _SPREAD_COLUMNS, strict=True):
+        spread = groups.spread(_floats(steps[column]), quantiles=(0.9,), maximum=True)
+        stats[f"{part}_median_minutes"] = spread["median"]
+        stats[f"{part}_p90_minutes"] = spread["q0.9"]
+        stats[f"{part}_max_minutes"] = spread["max"]
+    elapsed = _floats(steps["elapsed_minutes"])
+    stats["volume"] = groups.size()
+    stats["cases"] = groups.distinct(steps["case_id"])
+    stats["timed"] = groups.count_valid(elapsed)
+    stats["elapsed_calendar_median_hours"] = groups.spread(_calendar_hours(steps))["median"]
+    stats["breaches"] = groups.count_true(steps["breach"].to_numpy(dtype=bool))
+    stats["over_target_minutes"] = groups.total(minutes_over_target(steps))
     stats[keys] = stats[keys].astype(str)
-    out = frame.merge(stats, on=keys, how="left")
+    out = _model_steps(verdicts).merge(stats, on=keys, how="left")
     return _finish(out, verdicts)
 
 
@@ -111,32 +116,25 @@ def _model_steps(verdicts: Verdicts) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*list(STEP_STAT_COLUMNS)[:7], "target_minutes"])
 
 
-def _measures(verdicts: Verdicts, steps: pd.DataFrame) -> pd.DataFrame:
+def _floats(values: pd.Series) -> npt.NDArray[np.float64]:
+    return np.asarray(values.to_numpy(dtype=float, na_value=np.nan), dtype=np.float64)
+
+
+def _calendar_hours(steps: pd.DataFrame) -> npt.NDArray[np.float64]:
+    """Per step row, the calendar hours from handover to completion (NaN without a handover):
+    ``(completed_at - handover_at).dt.total_seconds() / 3600``, on the integer instants."""
+    done = pd.DatetimeIndex(steps["completed_at"])
+    handed = pd.DatetimeIndex(steps["handover_at"])
+    per_second = _PER_SECOND.get(str(done.unit)) if done.unit == handed.unit else None
+    if per_second is not None:
+        missing = np.asarray(handed.isna()) | np.asarray(done.isna())
+        seconds, rest = np.divmod(np.where(missing, 0, done.asi8 - handed.asi8), per_second)
+        if not rest.any():  # whole seconds: the division is exact, whatever pandas does
+            hours = seconds.astype(np.float64) / 3600.0
+            hours[missing] = np.nan
+            return hours
     span = steps["completed_at"] - steps["handover_at"]
-    return pd.DataFrame(
-        {
-            "sop_id": steps["sop_id"],
-            "step_id": steps["step_id"],
-            "case_id": steps["case_id"],
-            "waiting": steps["waiting_minutes"],
-            "processing": steps["processing_minutes"],
-            "elapsed": steps["elapsed_minutes"].to_numpy(dtype=float),
-            "calendar_hours": span.dt.total_seconds().to_numpy() / 3600.0,
-            "breach": steps["breach"].to_numpy(dtype=bool),
-            "over": minutes_over_target(steps),
-        }
-    )
-
-
-def _spread(grouped: Any, part: str) -> pd.DataFrame:
-    column = grouped[part]
-    return pd.DataFrame(
-        {
-            f"{part}_median_minutes": column.median(),
-            f"{part}_p90_minutes": column.quantile(0.9),
-            f"{part}_max_minutes": column.max(),
-        }
-    )
+    return np.asarray(span.dt.total_seconds().to_numpy() / 3600.0, dtype=np.float64)
 
 
 def _finish(out: pd.DataFrame, verdicts: Verdicts) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from sopmine.analyze._verdicts import Source, Verdicts, as_verdicts
+from sopmine.analyze._verdicts import Source, Verdicts, as_text, as_verdicts
 
 __all__ = ["count_work_in_progress", "summarize_kpis", "summarize_trends"]
 
@@ -39,9 +39,7 @@ def summarize_kpis(source: Source) -> pd.DataFrame:
             "deviations": grouped["deviations"].sum(),
         }
     )
-    steps = verdicts.steps.assign(sop_id=verdicts.steps["sop_id"].astype(str))
-    timed = steps[steps["elapsed_minutes"].notna()].groupby("sop_id")["breach"]
-    out.insert(list(out.columns).index("open"), "step_breach_pct", 100.0 * timed.mean())
+    out.insert(list(out.columns).index("open"), "step_breach_pct", _step_breach_pct(verdicts))
     out = out.reset_index()
     out.insert(1, "office", [verdicts.models[s].office.name for s in out["sop_id"]])
     out.insert(2, "service", [verdicts.models[s].service for s in out["sop_id"]])
@@ -143,7 +141,7 @@ def _case_frame(verdicts: Verdicts) -> pd.DataFrame:
     days = cases["service_elapsed_minutes"].to_numpy(dtype=float) / verdicts.minutes_per_day(cases)
     return pd.DataFrame(
         {
-            "sop_id": cases["sop_id"].astype(str),
+            "sop_id": as_text(cases["sop_id"]),
             "finished": finished,
             "timed": timed,
             "on_time": timed & ~cases["service_breach"].fillna(False).to_numpy(dtype=bool),
@@ -156,15 +154,31 @@ def _case_frame(verdicts: Verdicts) -> pd.DataFrame:
     )
 
 
+def _step_breach_pct(verdicts: Verdicts) -> pd.Series:
+    """Per SOP (its id as text), the timed step rows over target, in percent: grouped on the
+    SOP ids as they are (categorical), not on a text made for each of a million rows."""
+    steps = verdicts.steps
+    timed = steps["elapsed_minutes"].notna().to_numpy()
+    breach = steps["breach"][timed].groupby(steps["sop_id"][timed], observed=True).mean()
+    breach.index = breach.index.astype(str)
+    return 100.0 * breach
+
+
 def _step_breaches(verdicts: Verdicts, freq: Frequency) -> pd.Series:
     steps = verdicts.steps
-    timed = steps[steps["elapsed_minutes"].notna()]
+    timed = steps.loc[steps["elapsed_minutes"].notna(), ["sop_id", "completed_at", "breach"]]
     period = _period(verdicts.local_dates(timed, "completed_at"), freq)
     frame = pd.DataFrame(
-        {"sop_id": timed["sop_id"].astype(str).to_numpy(), "period": period,
+        {"sop_id": timed["sop_id"].array, "period": period,
          "breach": timed["breach"].to_numpy(dtype=bool)}
     )  # fmt: skip
-    return (100.0 * frame.groupby(["sop_id", "period"])["breach"].mean()).rename("step_breach_pct")
+    # grouped on the SOP ids as they are (categorical), then named by their text, in its order
+    shares = frame.groupby(["sop_id", "period"], observed=True)["breach"].mean()
+    index = shares.index
+    if isinstance(frame["sop_id"].dtype, pd.CategoricalDtype) and isinstance(index, pd.MultiIndex):
+        shares.index = index.set_levels([str(n) for n in index.levels[0]], level=0)
+        shares = shares.sort_index()
+    return (100.0 * shares).rename("step_breach_pct")
 
 
 def _period(days: npt.NDArray[np.datetime64], freq: str) -> pd.DatetimeIndex:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sopmine.analyze._verdicts import Source, Verdicts, as_verdicts
+from sopmine.analyze._verdicts import Source, Verdicts, as_text, as_verdicts
 
 __all__ = ["VARIANT_COLUMNS", "summarize_variants"]
 
@@ -43,8 +43,8 @@ def summarize_variants(source: Source, *, top: int | None = None) -> pd.DataFram
     timed = finished & cases["service_target_minutes"].notna().to_numpy()
     frame = pd.DataFrame(
         {
-            "sop_id": cases["sop_id"].astype(str),
-            "variant": cases["variant"].astype(object).fillna("").astype(str),
+            "sop_id": as_text(cases["sop_id"]),
+            "variant": as_text(cases["variant"], missing=""),
             "conformant": cases["conformant"].to_numpy(dtype=bool),
             "fitness": cases["fitness"].to_numpy(dtype=float),
             "finished": finished,

@@ -361,6 +361,24 @@ def _wanted(value: str, wanted: str | Iterable[str] | None) -> bool:
     return value == wanted if isinstance(wanted, str) else value in set(wanted)
 
 
+def as_text(values: pd.Series, *, missing: str | None = None) -> pd.Series:
+    """``values.astype(str)`` (with ``missing`` for the missing values, when given: as
+    ``values.astype(object).fillna(missing).astype(str)``); for a categorical column, its
+    categories as text taken row by row, not a text made for each of its rows."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        filled = values if missing is None else values.astype(object).fillna(missing)
+        return filled.astype(str)
+    codes = values.cat.codes.to_numpy()
+    absent = codes < 0
+    if absent.any() and missing is None:  # a missing value: as astype gives it
+        return values.astype(str)
+    text = values.cat.categories.astype(str)
+    if missing is not None:
+        text = text.append(pd.Index([missing]).astype(str))
+        codes = np.where(absent, len(text) - 1, codes)
+    return pd.Series(text.array.take(codes), index=values.index, name=values.name)
+
+
 def minutes_over_target(steps: pd.DataFrame) -> npt.NDArray[np.float64]:
     """Per step row, the working minutes beyond its Waktu: ``max(elapsed - target, 0)``.
 
