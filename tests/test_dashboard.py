@@ -1428,10 +1428,74 @@ def test_each_table_built_from_what_it_needs_is_the_one_of_the_whole_verdicts(
             same_table(_data.case_list(listed, **options), _data.case_list(whole, **options))
 
 
-def test_derived_tables_are_the_tables_built_afresh(verdicts: sopmine.Verdicts) -> None:
-    for name in ("bottlenecks", "worst_bottlenecks"):
-        base = _data.build_table(verdicts, _data.base_table(name) or "")
-        same_table(_data.derive_table(verdicts, name, base), _data.build_table(verdicts, name))
+def test_derived_tables_are_the_tables_built_afresh(
+    verdicts: sopmine.Verdicts, small: sopmine.Verdicts
+) -> None:
+    names = ("bottlenecks", "worst_bottlenecks", "workload", "role_delays", "people:shown",
+             "people:hidden")  # fmt: skip
+    for source in (verdicts, small, verdicts.select(period_from="2030-01-01")):
+        for name in names:
+            base = _data.build_table(source, _data.base_table(name) or "")
+            same_table(_data.derive_table(source, name, base), _data.build_table(source, name))
+    assert _data.build_table(verdicts, "workload").equals(sopmine.summarize_workload(verdicts))
+    assert _data.build_table(verdicts, "role_delays").equals(sopmine.find_role_delays(verdicts))
+    people = sopmine.summarize_workload(verdicts, by="resource", pseudonymized=True)
+    assert _data.build_table(verdicts, "people:hidden").equals(people)
+
+
+def test_groups_of_step_columns_not_read_yet_are_read_in_one_query(
+    store: Path, verdicts: sopmine.Verdicts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clear_caches()
+    reads: list[tuple[str, ...]] = []
+    read = _cache.read_steps
+
+    def counted(path: Path, version: Any, columns: Any, **options: Any) -> pd.DataFrame:
+        reads.append(tuple(columns))
+        return read(path, version, columns, **options)
+
+    monkeypatch.setattr(_cache, "read_steps", counted)
+    shot = _cache.Snapshot(store, _data.store_version(store), stale=False)
+    groups = _data.STEP_GROUPS
+    shot.read_ahead("step_people")  # as Hambatan does: its step times and people together
+    assert reads == [groups["times"] + groups["people"]]
+    for name in ("bottlenecks", "workload", "role_delays", "people:shown"):
+        same_table(shot.table(name, _data.Filters()), _data.build_table(verdicts, name))
+    whole = shot.verdicts(_data.Filters())  # the rest only, in one more read
+    assert reads == [groups["times"] + groups["people"], groups["rest"]]
+    assert_verdicts_equal(whole, verdicts)
+    version = _data.store_version(store)
+    for need in ("step_times", "step_people"):
+        steps = _cache._whole(str(store), version, need).steps
+        pd.testing.assert_frame_equal(steps, verdicts.steps[list(steps.columns)])
+    assert len(reads) == 2
+    clear_caches()
+    shot.read_ahead("all")  # nothing read yet: every step column in one query
+    assert reads[2:] == [groups["times"] + groups["people"] + groups["rest"]]
+    assert_verdicts_equal(shot.verdicts(_data.Filters()), verdicts)
+    clear_caches()
+
+
+def test_the_step_columns_of_the_last_two_store_versions_are_kept(
+    store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shelf = _cache._Shelf()
+    reads: list[Any] = []
+    monkeypatch.setattr(_cache, "read_steps", lambda path, version, columns, **k: (
+        reads.append(version) or pd.DataFrame({c: [version[0]] for c in columns})))  # fmt: skip
+    v1, v2, v3 = (1, 0, 0, 0), (2, 0, 0, 0), (3, 0, 0, 0)
+    for version in (v1, v2, v1, v3, v1, v2):
+        (frame,) = shelf.groups(str(store), version, ("people",))
+        assert frame["role"].tolist() == [version[0]]
+    assert reads == [v1, v2, v3, v2]  # v1 was used again after v2, so v2 went first
+
+    def refused(*args: Any, **options: Any) -> pd.DataFrame:
+        raise sopmine.StoreBusyError("written")
+
+    monkeypatch.setattr(_cache, "read_steps", refused)
+    with pytest.raises(sopmine.StoreBusyError):
+        shelf.groups(str(store), (4, 0, 0, 0), ("people",))
+    assert list(shelf.read) == [(str(store), v1), (str(store), v2)]  # a refused read keeps them
 
 
 def test_step_ranks_are_the_figures_of_analyze_steps_that_rank_the_bottlenecks(
@@ -1458,7 +1522,7 @@ def test_step_ranks_are_the_figures_of_analyze_steps_that_rank_the_bottlenecks(
 def test_the_summary_and_office_tables_are_those_of_the_api(
     verdicts: sopmine.Verdicts, small: sopmine.Verdicts
 ) -> None:
-    # built from the step rows' SOP ids as text (_text_sop_ids): the same frames
+    # summarize_kpis groups the step rows on their categorical SOP ids: the same frames
     for source in (verdicts, small, verdicts.select(office=ROHIL_OFFICE),
                    verdicts.select(period_from="2030-01-01")):  # fmt: skip
         assert isinstance(source.steps["sop_id"].dtype, pd.CategoricalDtype)

@@ -10,6 +10,7 @@ from sopmine.dashboard._text import t
 ctx = open_page("hambatan")
 lang = ctx.lang
 with guarded(lang):
+    ctx.snapshot.read_ahead("step_people")  # the step times and people in one read
     ranked = ctx.snapshot.table("bottlenecks", ctx.filters)
     st.subheader(t("bottleneck_table", lang))
     st.plotly_chart(plot_bottlenecks(ranked, lang=lang), key="bottleneck_chart")
