@@ -521,11 +521,12 @@ KEYSETS = (["sop"], ["sop", "step"], ["sop", "step", "role"], ["step", "role"])
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 @pytest.mark.parametrize("keys", KEYSETS, ids=lambda k: "+".join(k))
-@pytest.mark.parametrize("many", [False, True], ids=["partition", "pandas"])
+@pytest.mark.parametrize("many", [False, True], ids=["radix-partition", "hashed-pandas"])
 def test_groups_give_pandas_groupby_figures(
     seed: int, keys: list[str], many: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if many:  # the order statistics of many groups are pandas' own; distinct values hashed
+    if many:  # groups numbered by hashing; the order statistics of many groups are pandas'
+        monkeypatch.setattr(_groups, "_DENSE", 0)  # own; distinct values hashed
         monkeypatch.setattr(_groups, "_MANY", 0)
         monkeypatch.setattr(_groups, "_FLAGS", 0)
     frame = random_frame(seed, 3_001)
@@ -565,10 +566,16 @@ def test_groups_of_one_and_two_values_and_of_none() -> None:
     np.testing.assert_array_equal(spread["max"], [5.0, 2.0, np.nan, 3.0])
 
 
-def test_groups_of_no_rows() -> None:
+@pytest.mark.parametrize("dense", [True, False])
+def test_groups_of_no_rows(dense: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not dense:
+        monkeypatch.setattr(_groups, "_DENSE", 0)
     frame = pd.DataFrame({"key": pd.Categorical([], categories=["a"]), "value": []})
     groups = _groups.Groups([frame["key"]])
     assert groups.count == 0
+    assert groups.size().tolist() == []
+    missing = _groups.Groups([pd.Series(pd.Categorical([None, None], categories=["a"]))])
+    assert (missing.count, missing.number.tolist()) == (0, [-1, -1])
     assert groups.spread(frame["value"].to_numpy(dtype=float))["median"].tolist() == []
     assert groups.total(frame["value"].to_numpy(dtype=float)).tolist() == []
     assert groups.keys(frame, ["key"]).empty

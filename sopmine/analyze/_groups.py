@@ -12,6 +12,7 @@ logs and on random values with gaps, ties and missing keys).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,6 +22,7 @@ import pandas as pd
 
 __all__ = ["Groups"]
 
+_DENSE = 2**15 - 1  # fewer combinations of key values than this: numbered by a radix sort
 _MANY = 2_000  # beyond this many groups, pandas computes the order statistics (few rows each)
 _FLAGS = 1 << 24  # up to this many (group, value) pairs, distinct values are counted by flags
 
@@ -38,34 +40,66 @@ class Groups:
     """
 
     def __init__(self, keys: Sequence[pd.Series]) -> None:
-        rows = len(keys[0])
-        combined = np.zeros(rows, dtype=np.int64)
-        missing = np.zeros(rows, dtype=bool)
-        span = 1
-        for key in keys:
-            codes, width = _codes(key)
+        coded = [_codes(key) for key in keys]
+        missing = np.zeros(len(keys[0]), dtype=bool)
+        for codes, _ in coded:
             missing |= codes < 0
+        self._kept = ~missing
+        self._grouping: pd.Series | None = None
+        if math.prod(max(width, 1) for _, width in coded) < _DENSE:
+            combined = np.zeros(len(missing), dtype=np.int16)
+            for codes, width in coded:  # a missing key's row is set to -1 below
+                combined *= max(width, 1)
+                combined += codes
+            combined[missing] = -1
+            self._number_dense(combined)
+        else:
+            self._number_hashed(coded, missing)
+
+    def _number_dense(self, combined: npt.NDArray[np.int16]) -> None:
+        """Number the groups from one radix sort of the combined keys (fewer than
+        :data:`_DENSE` combinations): each run of equal keys is a group, numbered by the row
+        it first appears in."""
+        order = np.argsort(combined, kind="stable")  # rows of no group (-1) first
+        order = order[int(np.count_nonzero(combined < 0)) :]
+        ordered = combined[order]
+        changes = np.r_[True, ordered[1:] != ordered[:-1]] if len(order) else np.zeros(0, bool)
+        starts = np.flatnonzero(changes)
+        lengths = np.diff(np.r_[starts, len(order)]).astype(np.int64)
+        by_appearance = np.argsort(order[starts], kind="stable")  # runs, by their first row
+        group = np.full(_DENSE + 1, -1, dtype=np.intp)  # per key value; -1 (the last): none
+        group[ordered[starts[by_appearance]]] = np.arange(len(starts))
+        self.number: npt.NDArray[np.intp] = group[combined]
+        """Per row, the number of its group (-1: a key is missing)."""
+        self.count = len(starts)
+        """How many groups."""
+        runs = [order[starts[r] : starts[r] + lengths[r]] for r in by_appearance]
+        self._order = np.concatenate(runs) if runs else order
+        self._sizes = np.asarray(lengths[by_appearance], dtype=np.int64)
+        self._bounds = np.concatenate([[0], np.cumsum(self._sizes)])
+
+    def _number_hashed(
+        self, coded: list[tuple[npt.NDArray[np.integer[Any]], int]], missing: npt.NDArray[np.bool_]
+    ) -> None:
+        """Number the groups by hashing the combined keys, in the order they first appear."""
+        combined = np.zeros(len(missing), dtype=np.int64)
+        span = 1
+        for codes, width in coded:
             if span * max(width, 1) >= 2**62:  # renumber what came before so far
-                combined, _ = pd.factorize(combined)
-                combined = combined.astype(np.int64)
-                span = int(combined.max()) + 1 if rows else 1
+                combined = pd.factorize(combined)[0].astype(np.int64)
+                span = int(combined.max()) + 1 if len(combined) else 1
             combined = combined * max(width, 1) + np.maximum(codes, 0)
             span *= max(width, 1)
-        number = np.full(rows, -1, dtype=np.intp)
-        kept = ~missing
-        found, _ = pd.factorize(combined[kept] if missing.any() else combined)
-        number[kept] = found
-        self.number: npt.NDArray[np.intp] = number
-        """Per row, the number of its group (-1: a key is missing)."""
+        number = np.full(len(combined), -1, dtype=np.intp)
+        found, _ = pd.factorize(combined[self._kept] if missing.any() else combined)
+        number[self._kept] = found
+        self.number = number
         self.count = int(found.max()) + 1 if len(found) else 0
-        """How many groups."""
         small = number.astype(np.int16) if self.count < 2**15 else number
         order = np.argsort(small, kind="stable")  # a radix sort for 16-bit numbers
         self._order = order[int(missing.sum()) :]  # the rows of no group sort first
         self._sizes = np.bincount(found, minlength=self.count).astype(np.int64)
         self._bounds = np.concatenate([[0], np.cumsum(self._sizes)])
-        self._kept = kept
-        self._grouping: pd.Series | None = None
 
     def first_rows(self) -> npt.NDArray[np.intp]:
         """The first row of each group: where its key values can be read."""
@@ -204,9 +238,9 @@ def _ranked(picked: npt.NDArray[np.float64], kth: list[int], rank: int) -> float
     raise ValueError(f"rank {rank} is not next to a partition rank")
 
 
-def _codes(values: pd.Series) -> tuple[npt.NDArray[np.int64], int]:
+def _codes(values: pd.Series) -> tuple[npt.NDArray[np.integer[Any]], int]:
     """Per row, a number for its value (-1: missing), and how many numbers there are."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        return values.cat.codes.to_numpy().astype(np.int64), len(values.cat.categories)
+        return values.cat.codes.to_numpy(), len(values.cat.categories)
     codes, uniques = pd.factorize(values)
-    return codes.astype(np.int64), len(uniques)
+    return codes, len(uniques)
