@@ -1384,6 +1384,37 @@ def test_the_reads_in_parts_add_up_to_read_verdicts(
     )
 
 
+def test_step_rows_read_as_stored_come_in_the_order_of_the_stores_sort(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    version = _data.store_version(store)
+    columns = _data.STEP_GROUPS["times"] + _data.STEP_GROUPS["people"]
+    with sopmine.Store.open(store, read_only=True) as opened:
+        con = opened._connection()
+        sorted_by_duckdb = _read.latest_results(con, "steps", columns=columns, text="category")
+    want = _read.normalize_table(sorted_by_duckdb, "steps")
+    pd.testing.assert_frame_equal(_read.read_steps(store, version, columns, wait=1), want)
+    read = _read.read_frame
+    shuffled: list[int] = []
+
+    def unordered(*args: Any, **options: Any) -> pd.DataFrame:
+        frame = read(*args, **options)
+        if "__sopmine_row" not in frame:
+            return frame
+        shuffled.append(len(frame))
+        order = np.random.default_rng(5).permutation(len(frame))
+        return frame.take(order).reset_index(drop=True)
+
+    monkeypatch.setattr(_read, "read_frame", unordered)
+    pd.testing.assert_frame_equal(_read.read_steps(store, version, columns, wait=1), want)
+    assert shuffled == [len(want)]
+    people = _data.STEP_GROUPS["people"]  # without the case ids: DuckDB's sort
+    pd.testing.assert_frame_equal(
+        _read.read_steps(store, version, people, wait=1), want[list(people)]
+    )
+    assert shuffled == [len(want)]
+
+
 def test_a_part_of_another_version_is_refused(store: Path, tmp_path: Path) -> None:
     db = tmp_path / "moved.duckdb"
     db.write_bytes(store.read_bytes())

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import duckdb
+import numpy as np
 import pandas as pd
 
 from sopmine.analyze import Verdicts
@@ -24,6 +26,9 @@ from sopmine.store._queries import read_frame
 from sopmine.store._results import RESULT_TABLES, latest_results
 
 __all__ = ["NOT_READ", "read_case_verdicts", "read_deviations", "read_row_counts", "read_steps"]
+
+_LATEST_RUNS = "SELECT max(run_id) FROM check_runs GROUP BY sop_id"
+_RUN, _ROW = "__sopmine_run", "__sopmine_row"
 
 NOT_READ = pd.DataFrame()
 """What :func:`read_case_verdicts` leaves as steps and deviations: no rows, no columns."""
@@ -66,8 +71,41 @@ def read_steps(
         _same_version(path, version)
         # Store.results reads every column; the projection is the point of this read.
         con = store._connection()
-        steps = latest_results(con, "steps", columns=columns, text="category")
+        if "case_id" in columns:
+            steps = _steps_in_order(con, columns)
+        else:
+            steps = latest_results(con, "steps", columns=columns, text="category")
     return normalize_table(steps, "steps")
+
+
+def _steps_in_order(con: duckdb.DuckDBPyConnection, columns: Sequence[str]) -> pd.DataFrame:
+    """``latest_results(con, "steps", columns=columns, text="category")``, the same frame,
+    without DuckDB's sort of every column read: the rows of the latest runs are read as
+    they are stored (the check writes them by case), then put in the order that ORDER BY
+    run_id, case_id, rowid gives, when they are not in it already (a sort of three integer
+    keys in numpy; the case ids' categories are sorted, so their codes sort as the text).
+    At 1.1M steps DuckDB's sort of 12 columns took 0.15-0.25 s of a read of 0.5-0.8 s."""
+    table = RESULT_TABLES["steps"]
+    known = {row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()}
+    runs = [int(row[0]) for row in con.execute(_LATEST_RUNS).fetchall()]
+    if not runs or not set(columns) <= known or {_RUN, _ROW} & set(columns):
+        return latest_results(con, "steps", columns=columns, text="category")
+    chosen = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" for _ in runs)
+    sql = (  # the run and row as doubles (exact below 2**53): numpy floats, no Int64 masks
+        f'SELECT {chosen}, CAST(run_id AS DOUBLE) AS "{_RUN}", '  # noqa: S608
+        f'CAST(rowid AS DOUBLE) AS "{_ROW}" FROM {table} WHERE run_id IN ({marks})'
+    )  # known names only
+    frame = read_frame(con, sql, runs, text="category")
+    run = frame.pop(_RUN).to_numpy(dtype=np.int64)
+    row = frame.pop(_ROW).to_numpy(dtype=np.int64)
+    case = frame["case_id"].cat.codes.to_numpy().astype(np.int64)
+    case[case < 0] = len(frame["case_id"].cat.categories)  # DuckDB sorts nulls last
+    run_up, case_up, row_up = np.diff(run), np.diff(case), np.diff(row)
+    within_run = (run_up == 0) & ((case_up > 0) | ((case_up == 0) & (row_up > 0)))
+    if not ((run_up > 0) | within_run).all():
+        frame = frame.take(np.lexsort((row, case, run))).reset_index(drop=True)
+    return frame
 
 
 def read_deviations(path: Path, version: Version, *, wait: float) -> pd.DataFrame:
