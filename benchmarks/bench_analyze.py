@@ -6,7 +6,8 @@ Then each side runs in a fresh subprocess (imports and reading outside the timin
 call each for lazy imports):
 
 * sopmine: every public function of ``sopmine.analyze`` on the verdicts (the process map
-  includes its pm4py DFG discovery), and the figures of the dashboard's pages;
+  counts its pairs itself and asks pm4py's DFG only where two completions of a case share an
+  instant), and the figures of the dashboard's pages;
 * peer:    ``pm4py.discover_dfg``, ``pm4py.discover_performance_dfg`` (calendar time, where
   sopmine's map is in working time) and ``pm4py.get_variants`` on the step rows.
 
@@ -55,7 +56,7 @@ folder, sop, as_of = sys.argv[1], sys.argv[2], pd.Timestamp(sys.argv[3])
 tables = {n: pd.read_parquet(f"{folder}/{n}.parquet") for n in ("cases", "steps", "deviations")}
 verdicts = from_tables(tables, [load_sop(sop)], as_of=as_of)
 small = verdicts.select(period_to="2025-01-02")
-A.discover_process_map(small)  # warm-up: pm4py's and plotly's lazy imports
+A.discover_process_map(small)  # warm-up: lazy imports
 A.plot_bottlenecks(A.rank_bottlenecks(small))
 calls = {
     "analyze_steps": lambda: A.analyze_steps(verdicts),
