@@ -72,16 +72,6 @@ class Events:
         return int(self.case.size)
 
     @property
-    def stamp(self) -> pd.arrays.DatetimeArray:
-        """The completions as tz-aware UTC instants (sharing ``at``'s memory)."""
-        return aware(self.at)
-
-    @property
-    def start_stamp(self) -> pd.arrays.DatetimeArray:
-        """The starts as tz-aware UTC instants (sharing ``start``'s memory)."""
-        return aware(self.start)
-
-    @property
     def source_row(self) -> pd.arrays.IntegerArray:
         """The source row of each event (1-based positions where the export has none)."""
         if self.rows is not None:
