@@ -50,8 +50,8 @@ run("load", str(folder / "log.csv"), "--sop", sop, "--profile", "generic",
 run("check", "--db", str(folder / "store.duckdb"))
 import duckdb
 con = duckdb.connect(str(folder / "store.duckdb"), read_only=True)
-print(json.dumps({"events": con.sql("SELECT count(*) FROM events").fetchone()[0],
-                  "cases": con.sql("SELECT count(*) FROM check_cases").fetchone()[0]}))
+print(json.dumps({"events": con.execute("SELECT count(*) FROM events").fetchone()[0],
+                  "cases": con.execute("SELECT count(*) FROM check_cases").fetchone()[0]}))
 """
 
 PAGES_RUN = """
