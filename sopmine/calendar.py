@@ -45,6 +45,7 @@ else:  # the same union, spelled so that it also evaluates at run time
 _NS_PER_MINUTE = 60_000_000_000
 _NS_PER_DAY = 86_400_000_000_000
 _NAT = np.iinfo(np.int64).min  # NaT as int64
+_LATEST = np.iinfo(np.int64).max
 _LAST = np.iinfo(np.int64).max
 _MAX_MINUTES = 50 * 366 * 24 * 60
 _SOURCES = {"public": "nasional", "government": "cuti_bersama"}
@@ -195,8 +196,10 @@ class OfficeCalendar:
         """
         raw = [_ns_or_us(np.asarray(values)) for values in instants]
         known = [values != _NAT for values, _ in raw]
+        # NaT is the smallest int64: the largest value is the latest known instant, and the
+        # earliest is the smallest value where known (masked reductions: no copy of a column)
         found = [
-            (int(v[k].min()) * scale, int(v[k].max()) * scale)
+            (int(v.min(where=k, initial=_LATEST)) * scale, int(v.max()) * scale)
             for (v, scale), k in zip(raw, known, strict=True)
             if k.any()
         ]
@@ -215,7 +218,7 @@ class OfficeCalendar:
             with np.errstate(over="ignore"):  # NaT rows overflow; ``known`` masks them
                 local = np.multiply(values, scale)
             local += offset
-            clocks.append(self._cumulative_minutes(local, is_known, table))
+            clocks.append(self._cumulative_minutes(local, is_known, table, scratch=True))
         return tuple(clocks)
 
     def _fixed_offset_ns(self, first: int, last: int) -> int | None:
@@ -310,17 +313,30 @@ class OfficeCalendar:
         values = np.asarray(local.astype("datetime64[ns]").view(np.int64))
         return self._cumulative_ns(values, np.ones(values.shape, dtype=np.bool_), table)
 
-    def _cumulative_ns(self, local: _Ints, known: npt.NDArray[np.bool_], table: _DayTable) -> _Ints:
+    def _cumulative_ns(
+        self,
+        local: _Ints,
+        known: npt.NDArray[np.bool_],
+        table: _DayTable,
+        scratch: bool = False,
+    ) -> _Ints:
         """W in nanoseconds of local times given as int64 nanoseconds (0 where not ``known``).
 
-        The same arithmetic as day by day, on as few arrays as a long log needs.
+        The same arithmetic as day by day, on as few arrays as a long log needs; with
+        ``scratch``, ``local`` is the caller's temporary and is written over.
         """
         per_day = self.minutes_per_day * _NS_PER_MINUTE
-        day = np.floor_divide(
-            local, _NS_PER_DAY, where=known, out=np.full_like(local, table.first_day)
-        )
-        today = np.multiply(day, _NS_PER_DAY)  # the day's midnight, then the time of day
-        np.subtract(local, today, out=today)
+        if scratch:  # the day and, in place of the instant, the time of day, in one pass
+            day = np.empty_like(local)
+            today = local
+            np.divmod(local, _NS_PER_DAY, out=(day, today))
+            day[~known] = table.first_day
+        else:
+            day = np.floor_divide(
+                local, _NS_PER_DAY, where=known, out=np.full_like(local, table.first_day)
+            )
+            today = np.multiply(day, _NS_PER_DAY)  # the day's midnight, then the time of day
+            np.subtract(local, today, out=today)
         today -= _seconds_of_day(self.day_start) * 10**9
         np.clip(today, 0, per_day, out=today)
         day -= table.first_day
@@ -332,10 +348,17 @@ class OfficeCalendar:
         return clock
 
     def _cumulative_minutes(
-        self, local: _Ints, known: npt.NDArray[np.bool_], table: _DayTable
+        self,
+        local: _Ints,
+        known: npt.NDArray[np.bool_],
+        table: _DayTable,
+        scratch: bool = False,
     ) -> npt.NDArray[np.float64]:
-        """W in minutes of local times given as int64 nanoseconds (NaN where not ``known``)."""
-        clock = self._cumulative_ns(local, known, table)
+        """W in minutes of local times given as int64 nanoseconds (NaN where not ``known``).
+
+        ``scratch``: ``local`` may be written over (see :meth:`_cumulative_ns`).
+        """
+        clock = self._cumulative_ns(local, known, table, scratch)
         minutes = np.divide(clock, _NS_PER_MINUTE, out=clock.view(np.float64))  # in place
         minutes[~known] = np.nan
         return minutes

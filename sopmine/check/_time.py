@@ -73,17 +73,19 @@ def stopped_intervals(
     """
     index = {s.id: i for i, s in enumerate(model.steps)}
     size = len(index)
-    returns = np.zeros((size + 1, size + 1), dtype=np.bool_)  # the last row/column: no step
+    # returns[from, to]: the last row and column stand for "no step", which index -1 reaches
+    returns = np.zeros((size + 1, size + 1), dtype=np.bool_)
     for edge in model.edges:
         if edge.kind == "return" and edge.target is not None:
             returns[index[edge.source], index[edge.target]] = True
-    code = np.where(step >= 0, step, size)
-    first = np.ones(case.size, dtype=np.bool_)
-    first[1:] = case[1:] != case[:-1]
-    previous = np.where(first, size, np.roll(code, 1))
-    back = returns[previous, code] & ~first
+    # only the completions of a step some return edge leads to can end a stop: find those
+    # first, then look at the event before each (a million events: no long temporaries)
+    is_target = np.asarray(returns.any(axis=0), dtype=np.bool_)
+    where = np.flatnonzero(is_target[step])
+    where = where[where > 0]
+    where = where[case[where] == case[where - 1]]
+    where = where[returns[step[where - 1], step[where]]]
     times = at
-    where = np.flatnonzero(back)
     parts = [
         pd.DataFrame(
             {
@@ -96,16 +98,18 @@ def stopped_intervals(
     ]
     # open work the file went back to the applicant for: stopped until the as-of time
     last = np.flatnonzero(np.append(case[1:] != case[:-1], True)) if case.size else where[:0]
-    last_step = pd.Series(code[last], index=case[last])
-    last_at = pd.Series(times[last], index=case[last])
-    has_done = np.isin(open_case, case[last])
-    oc, os_ = open_case[has_done], np.where(open_step[has_done] >= 0, open_step[has_done], size)
-    pending = returns[last_step.reindex(oc).to_numpy(dtype=np.int64), os_]
+    ended = case[last]  # ascending, one per case with completed events
+    found = np.searchsorted(ended, open_case)
+    has_done = found < ended.size
+    has_done[has_done] = ended[found[has_done]] == open_case[has_done]
+    oc = open_case[has_done]
+    from_row = last[found[has_done]]
+    pending = returns[step[from_row], open_step[has_done]]
     parts.append(
         pd.DataFrame(
             {
                 "case": oc[pending],
-                "stop_from": last_at.reindex(oc[pending]).to_numpy(),
+                "stop_from": times[from_row[pending]],
                 "stop_to": np.full(int(pending.sum()), as_of),
                 "reset": False,
             }
