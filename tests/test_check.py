@@ -895,6 +895,36 @@ def test_input_order_does_not_matter() -> None:
     assert (joined["step_id_x"].astype(object) == joined["step_id_y"].astype(object)).all()
 
 
+@pytest.mark.parametrize("ids", ["categorical", "text"])
+def test_cases_listed_out_of_id_order_are_put_in_order_whole(ids: str) -> None:
+    # an export numbers its cases ..., 9, 10, ...: in id order "P/10" comes before "P/9", so
+    # each case's events (together, in time order) are moved as a block
+    run, expected = _checked("karimun_sicantik", 4)
+    old = pd.Index(expected.cases["case_id"].astype(str))
+    number = {c: i + 1 for i, c in enumerate(old)}
+    renamed = run.events["case_id"].astype(str).map(lambda c: f"P/{number[c]}")
+    if ids == "categorical":  # categories in the order the export lists them, not sorted
+        renamed = pd.Series(
+            pd.Categorical(renamed, categories=[f"P/{i}" for i in range(1, len(old) + 1)]),
+            index=renamed.index,
+        )
+    events = run.events.assign(case_id=renamed)
+    assert not events["case_id"].astype(str).is_monotonic_increasing
+    result = check(events, run.model, as_of=run.truth.as_of, cache=AlignmentCache())
+    assert result.cases["case_id"].astype(str).is_monotonic_increasing
+    back = {f"P/{i}": c for c, i in number.items()}
+    for name in ("cases", "steps", "deviations"):
+        got = getattr(result, name)
+        got = got.assign(case_id=got["case_id"].astype(str).map(back))
+        want = getattr(expected, name).assign(
+            case_id=getattr(expected, name)["case_id"].astype(str)
+        )
+        key = [c for c in _KEYS[name] if c in got]
+        got = got.sort_values(key, kind="stable").reset_index(drop=True)
+        want = want.sort_values(key, kind="stable").reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, want, check_categorical=False)
+
+
 def test_a_second_check_gives_identical_tables() -> None:
     run, first = _checked("karimun_sicantik", 4)
     second = check(run.events, run.model, as_of=run.truth.as_of)
@@ -1069,9 +1099,10 @@ def test_case_codes_of_a_categorical_are_those_of_sorted_text(categories: list[s
     prepare = importlib.import_module("sopmine.check._prepare")
     values = ["B-1", "C-9", "A-1", "A-1", "A-2", "C-9"]
     column = pd.Series(pd.Categorical(values, categories=categories))
-    codes, labels = prepare._case_codes(column)
+    raw, rank, labels = prepare._case_codes(column)
+    codes = raw if rank is None else rank[raw]
     want_codes, want_labels = pd.factorize(pd.Series(values).astype("str"), sort=True)
-    assert codes.dtype == np.int64
+    assert (rank is None) == (categories[0] == "A-1" and "A-3" not in categories)
     assert codes.tolist() == want_codes.tolist()
     assert list(labels) == list(want_labels)
 

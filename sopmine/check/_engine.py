@@ -144,8 +144,10 @@ def check(
             arena.close()
 
 
-#: Long (8-byte) columns prepared and :func:`_steps` compute into buffers, at most.
-_STEP_BUFFERS = 24
+#: Long (8-byte) columns computed into buffers, at most: 5 for the completed events
+#: (:func:`prepare`), 3 for :func:`find_variants` (2 handed back), 16 for :func:`_steps`, and
+#: one to spare.
+_STEP_BUFFERS = 22
 
 
 def _check(

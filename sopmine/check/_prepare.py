@@ -177,7 +177,7 @@ def prepare(
     columns = _canonical(events, model)
     case_id = cast("pd.Series", columns["case_id"])  # the required columns are there
     n = len(case_id)
-    codes, labels = _case_codes(case_id, arena)
+    raw_case, case_rank, labels = _case_codes(case_id)
     kind = _kinds(columns["kind"], n)
     index = {s.id: i for i, s in enumerate(model.steps)}
     step_id = pd.Categorical(cast("pd.Series", columns["step_id"]))
@@ -188,9 +188,8 @@ def prepare(
             f"SOP model {model.id!r}; check the events belong to this SOP"
         )
     step_lookup = np.array([index[c] for c in step_id.categories] + [-1], dtype=np.int64)
-    step = np.take(step_lookup, step_id.codes, out=empty(arena, n, np.int64))  # NA: -1
     activity = _categorical(columns["activity"], n)
-    _refuse_nameless(kind, step, activity, codes, labels)
+    _refuse_nameless(kind, step_lookup, step_id.codes, activity, raw_case, case_rank, labels)
     role = columns["role"]
     if roster is not None:
         people = pd.Series(roster, dtype="object")
@@ -201,42 +200,139 @@ def prepare(
             resource = pd.Series([None] * n, index=events.index, dtype="object")
         role = role.where(role.notna(), resource.map(people))
     source_row = columns["source_row"]
-    table = Events(
-        case=codes,
+    source = _Source(
+        case=raw_case,
+        case_rank=case_rank,
         kind=kind,
-        at=_utc(columns["timestamp"], n, arena),
-        start=_utc(columns["start_timestamp"], n, arena),
-        step=step,
+        at=_instants(columns["timestamp"], n),
+        start=_instants(columns["start_timestamp"], n),
+        step=np.asarray(step_id.codes),
+        step_lookup=step_lookup,
         activity=activity,
         role=_categorical(role, n),
         resource=_categorical(columns["resource"], n),
         source_file=_categorical(columns["source_file"], n),
         rows=None if source_row is None else _nullable_rows(source_row),
     )
-    order = _order(table.case, table.at)
-    if (table.kind == _START).any():
-        ordered = _pair_starts(table if order is None else table.take(order))
-        rows = np.arange(len(ordered))
-    else:  # no start to pair: each part is taken from the input at once, in order
-        ordered = table
-        rows = np.arange(n) if order is None else order
-    stamp = _as_of(as_of, ordered, model)
-    kind = ordered.kind[rows]
-    untouched = order is None and ordered.rows is not None and bool((kind == _STEP).all())
-    done = ordered if untouched else ordered.take(rows[kind == _STEP], arena)
-    prepared = Prepared(
+    order = _order(source)
+    stamp = _as_of(as_of, source.latest(), model)
+    if (kind == _START).any():
+        ordered = _pair_starts(source.gather(order))
+        kind = ordered.kind
+        done = ordered.take(kind == _STEP, arena)
+        open_rows = ordered.take((kind == _OPEN) | (kind == _START))
+        clock = ordered.take(kind >= _FIRST_CLOCK)
+        n_events = len(ordered)
+    else:  # no start to pair: each part is gathered from the input at once, in order
+        kind = kind if order is None else kind[order]
+        if bool((kind == _STEP).all()):
+            done = source.gather(order, arena)
+            open_rows = clock = source.gather(np.zeros(0, dtype=np.int64))
+        else:
+            rows = np.arange(n) if order is None else order
+            done = source.gather(rows[kind == _STEP], arena)
+            open_rows = source.gather(rows[kind == _OPEN])
+            clock = source.gather(rows[kind >= _FIRST_CLOCK])
+        n_events = n
+    return Prepared(
         model=model,
         as_of=stamp,
         case_ids=labels,
-        n_events=len(ordered),
+        n_events=n_events,
         done=done,
-        open_rows=ordered.take(rows[(kind == _OPEN) | (kind == _START)]),
-        clock=ordered.take(rows[kind >= _FIRST_CLOCK]),
+        open_rows=open_rows,
+        clock=clock,
         step_ids=pd.Index([s.id for s in model.steps]),
     )
-    if arena is not None and done is not table:  # every part is a copy: the input's go back
-        arena.give(table.case, table.at, table.start, table.step)
-    return prepared
+
+
+_CHUNK = 1 << 16  # rows gathered at a time: the temporaries stay in the processor's cache
+
+
+@dataclass(frozen=True)
+class _Source:
+    """The events as the input holds them, each column as narrow as it comes.
+
+    ``case`` are codes into the input's own case categories (``case_rank`` maps them to the
+    check's sorted case codes; None: they are those codes already); ``step`` codes into the
+    step id categories (``step_lookup``: to the index of the step in the model, -1: none);
+    ``at``/``start`` UTC instants in their own unit. :meth:`gather` makes :class:`Events` of
+    some of the rows, every long column written once.
+    """
+
+    case: npt.NDArray[np.integer[Any]]
+    case_rank: _Ints | None
+    kind: npt.NDArray[np.int8]
+    at: _Instants
+    start: _Instants
+    step: npt.NDArray[np.integer[Any]]
+    step_lookup: _Ints
+    activity: pd.Categorical
+    role: pd.Categorical
+    resource: pd.Categorical
+    source_file: pd.Categorical
+    rows: pd.arrays.IntegerArray | None
+
+    def codes(self) -> _Ints:
+        """The check's case code of every event, in input order."""
+        if self.case_rank is None:
+            return self.case.astype(np.int64)
+        return np.take(self.case_rank, self.case)
+
+    def latest(self) -> int | None:
+        """The latest instant of the events, in microseconds since 1970 (None: none known)."""
+        found = []
+        for values in (self.at, self.start):
+            top = values.view(np.int64).max(initial=_NAT)  # NaT is the smallest int64
+            if int(top) != _NAT:
+                instant = top.view(values.dtype).astype("datetime64[us]")
+                found.append(int(instant.view(np.int64)))
+        return max(found, default=None)
+
+    def gather(self, positions: _Ints | None, arena: Arena | None = None) -> Events:
+        """The events at ``positions`` (None: all, in input order), long columns into ``arena``.
+
+        Each long column is read and converted a chunk at a time into its one output array.
+        """
+        size = self.kind.size if positions is None else positions.size
+        case = empty(arena, size, np.int64)
+        at = empty(arena, size, "datetime64[us]")
+        start = empty(arena, size, "datetime64[us]")
+        step = empty(arena, size, np.int64)
+        given = None if self.rows is None else integer_parts(self.rows)
+        rows = None if given is None or positions is None else empty(arena, size, np.int64)
+        for begin in range(0, size, _CHUNK):
+            end = min(begin + _CHUNK, size)
+            part = slice(begin, end)
+            where = part if positions is None else positions[part]
+            if self.case_rank is None:
+                np.copyto(case[part], self.case[where], casting="safe")
+            else:
+                np.take(self.case_rank, self.case[where], out=case[part])
+            np.copyto(at[part], self.at[where], casting="same_kind")
+            np.copyto(start[part], self.start[where], casting="same_kind")
+            np.take(self.step_lookup, self.step[where], out=step[part])  # NA (-1): -1
+            if rows is not None and given is not None:
+                rows[part] = given[0][where]
+        if positions is None:
+            source_row = self.rows  # all rows, in input order: the input's own numbers
+        elif rows is not None and given is not None:
+            source_row = pd.arrays.IntegerArray(rows, given[1][positions], copy=False)
+        else:
+            source_row = _row_numbers(np.add(positions, 1, out=empty(arena, size, np.int64)))
+        pick = slice(None) if positions is None else positions
+        return Events(
+            case=case,
+            kind=self.kind[pick],
+            at=at,
+            start=start,
+            step=step,
+            activity=self.activity[pick],
+            role=self.role[pick],
+            resource=self.resource[pick],
+            source_file=self.source_file[pick],
+            rows=source_row,
+        )
 
 
 def _kinds(kinds: pd.Series | None, n: int) -> npt.NDArray[np.int8]:
@@ -262,18 +358,22 @@ def _kinds(kinds: pd.Series | None, n: int) -> npt.NDArray[np.int8]:
 
 def _refuse_nameless(
     kind: npt.NDArray[np.int8],
-    step: _Ints,
+    step_lookup: _Ints,
+    step_codes: npt.NDArray[np.integer[Any]],
     activity: pd.Categorical,
-    case: _Ints,
+    case: npt.NDArray[np.integer[Any]],
+    case_rank: _Ints | None,
     labels: pd.Index,
 ) -> None:
     """Refuse completed events with neither a step nor an activity: nothing says what was done."""
-    nameless = np.flatnonzero((np.asarray(activity.codes) < 0) & (step < 0) & (kind == _STEP))
+    no_step = (step_lookup < 0)[step_codes]
+    nameless = np.flatnonzero((np.asarray(activity.codes) < 0) & no_step & (kind == _STEP))
     if nameless.size:
         first = int(nameless[0])
+        code = int(case[first]) if case_rank is None else int(case_rank[case[first]])
         raise SopmineError(
             f"{nameless.size} completed event(s) have neither an activity nor a step_id (the "
-            f"first: case {labels[case[first]]!r}, event {first + 1} of the input); give each "
+            f"first: case {labels[code]!r}, event {first + 1} of the input); give each "
             "its activity label, or drop them"
         )
 
@@ -321,13 +421,16 @@ def _canonical(events: pd.DataFrame, model: SopModel) -> dict[str, pd.Series | N
     return out
 
 
-def _case_codes(case_id: pd.Series, arena: Arena | None = None) -> tuple[_Ints, pd.Index]:
-    """Case ids as text, coded in sorted order: codes per event, and the sorted ids.
+def _case_codes(
+    case_id: pd.Series,
+) -> tuple[npt.NDArray[np.integer[Any]], _Ints | None, pd.Index]:
+    """Case ids as text, coded in sorted order: the input's codes, their rank, the sorted ids.
 
-    A categorical column is coded through its categories (each converted once); the result is
-    that of ``pd.factorize(case_id.astype("str"), sort=True)``. The ids are a ``str`` index;
-    its order and sorting are pyarrow's (the same byte order as Python's, 5-10x quicker on a
-    million ids than the index's own).
+    The check's code of an event's case is ``rank[codes]`` (``codes`` when ``rank`` is None),
+    that of ``pd.factorize(case_id.astype("str"), sort=True)``. A categorical column is coded
+    through its categories (each converted once, its narrow codes kept as they are). The ids
+    are a ``str`` index; their order and sorting are pyarrow's (the same byte order as
+    Python's, 5-10x quicker on a million ids than the index's own).
     """
     if isinstance(case_id.dtype, pd.CategoricalDtype):
         cat = case_id.array
@@ -335,14 +438,10 @@ def _case_codes(case_id: pd.Series, arena: Arena | None = None) -> tuple[_Ints, 
         codes = np.asarray(cat.codes)
         used = np.zeros(len(names), dtype=np.bool_)
         used[codes] = True
-        out = empty(arena, codes.size, np.int64)
-        text = pa.chunked_array([pa.array(names.array)])
-        if _increasing(text):  # usual: the ids were sorted when they were coded
+        if _increasing(pa.chunked_array([pa.array(names.array)])):  # usual: ids coded sorted
             if used.all():
-                np.copyto(out, codes, casting="safe")
-                return out, names
-            lookup = np.cumsum(used) - 1  # the rank among the ids used
-            return np.take(lookup, codes, out=out), names[used]
+                return codes, None, names
+            return codes, np.cumsum(used) - 1, names[used]  # the rank among the ids used
         present = names[used]
         text = pa.chunked_array([pa.array(present.array)])
         # the ids are distinct: any sort gives this order
@@ -351,9 +450,9 @@ def _case_codes(case_id: pd.Series, arena: Arena | None = None) -> tuple[_Ints, 
         rank[order] = np.arange(order.size)
         lookup = np.full(len(names), -1, dtype=np.int64)
         lookup[used] = rank
-        return np.take(lookup, codes, out=out), present[order]
+        return codes, lookup, present[order]
     codes, labels = pd.factorize(case_id.astype("str"), sort=True)
-    return np.asarray(codes, dtype=np.int64), pd.Index(labels, dtype="str")
+    return np.asarray(codes, dtype=np.int64), None, pd.Index(labels, dtype="str")
 
 
 def _increasing(text: pa.ChunkedArray) -> bool:
@@ -386,12 +485,14 @@ def _map_activities(activity: pd.Series, model: SopModel) -> pd.Series:
     return pd.Series(lookup[labels.codes], index=activity.index, dtype="object")
 
 
-def _utc(instants: pd.Series | None, n: int, arena: Arena | None = None) -> _Instants:
-    """Instants as UTC ``datetime64[us]`` without a zone; naive values are taken as UTC."""
-    out = empty(arena, n, "datetime64[us]")
+def _instants(instants: pd.Series | None, n: int) -> _Instants:
+    """Instants as UTC ``datetime64`` without a zone, in their own unit; naive ones are UTC.
+
+    A tz-aware column is read as it is stored (a view, no copy); others are parsed. An absent
+    column is ``n`` NaT.
+    """
     if instants is None:
-        out.fill(np.datetime64("NaT", "us"))
-        return out
+        return np.broadcast_to(np.datetime64("NaT", "us"), (n,))
     values = instants.array
     if not (isinstance(values, pd.arrays.DatetimeArray) and values.tz is not None):
         parsed = pd.Series(pd.to_datetime(instants.reset_index(drop=True), utc=False))
@@ -402,9 +503,7 @@ def _utc(instants: pd.Series | None, n: int, arena: Arena | None = None) -> _Ins
                 else pd.to_datetime(parsed, utc=True)
             )
         values = parsed.array
-    naive = np.asarray(values.tz_convert(None))  # UTC without a zone: a view, no copy
-    np.copyto(out, naive, casting="same_kind")
-    return out
+    return np.asarray(values.tz_convert(None))  # UTC without a zone: a view, no copy
 
 
 _UTC_US = pd.DatetimeTZDtype(unit="us", tz="UTC")
@@ -429,44 +528,54 @@ def aware(instants: _Instants) -> pd.arrays.DatetimeArray:
         return pd.DatetimeIndex(values).tz_localize("UTC").array
 
 
-def _order(case: _Ints, at: _Instants) -> _Ints | None:
+def _order(source: _Source) -> _Ints | None:
     """The order by case, completion (open work last) and input order; None if already so.
 
     An export usually lists each case's events together and in time order, only its cases in
     another order than their sorted ids: then the cases' blocks are put in order as a whole.
     """
+    case, rank = source.case, source.case_rank
     n = case.size
     if n <= 1:
         return None
-    in_time, in_order = _in_order(case, at)
-    if in_order:
+    in_time, ascending = _in_order(case, source.at)
+    if in_time and ascending and rank is None:
         return None
-    # NaT (the smallest int64) becomes the largest key, every other instant keeps its order
-    with np.errstate(over="ignore"):
-        stamp = at.view(np.int64) - np.int64(1)
-    same = case[1:] == case[:-1]
     if in_time:
-        begin = np.flatnonzero(np.append(True, ~same))  # where each block of one case starts
-        first = case[begin]
-        if begin.size == int(case.max()) + 1:  # one block per case (codes 0..): move the blocks
+        begin = np.flatnonzero(np.append(True, case[1:] != case[:-1]))  # each block of a case
+        first = case[begin].astype(np.int64) if rank is None else rank[case[begin]]
+        if bool((first[1:] > first[:-1]).all()):  # the cases' blocks are in order already
+            return None
+        if begin.size == int(first.max()) + 1:  # one block per case (codes 0..): move the blocks
             blocks = np.argsort(first, kind="stable")
             length = np.diff(np.append(begin, n))[blocks]
             shift = begin[blocks] - (np.cumsum(length) - length)
-            return np.repeat(shift, length) + np.arange(n)
-    return np.lexsort((np.arange(n), stamp, case))
+            order = np.repeat(shift, length)
+            for at in range(0, n, _CHUNK):  # plus the position: no second array of n values
+                order[at : at + _CHUNK] += np.arange(at, min(at + _CHUNK, n))
+            return order
+    # NaT (the smallest int64) becomes the largest key, every other instant keeps its order
+    with np.errstate(over="ignore"):
+        stamp = source.at.astype("datetime64[us]").view(np.int64) - np.int64(1)
+    return np.lexsort((np.arange(n), stamp, source.codes()))
 
 
-def _in_order(case: _Ints, at: _Instants, chunk: int = 1 << 16) -> tuple[bool, bool]:
-    """Whether each case's events are in time order (NaT last), and also the cases in order.
+def _in_order(
+    case: npt.NDArray[np.integer[Any]], at: _Instants, chunk: int = _CHUNK
+) -> tuple[bool, bool]:
+    """Whether each case's events are in time order (NaT last), and also the case codes.
 
-    Read a chunk at a time, so that a long log needs no temporary arrays of its length.
+    Instants are compared to the microsecond, as the check keeps them. Read a chunk at a
+    time, so that a long log needs no temporary arrays of its length.
     """
-    stamps = at.view(np.int64)
     in_time = in_order = True
     with np.errstate(over="ignore"):
         for begin in range(0, case.size - 1, chunk):
             end = min(begin + chunk + 1, case.size)  # one row of overlap
-            c, t = case[begin:end], stamps[begin:end] - np.int64(1)  # NaT: the largest
+            part = at[begin:end]
+            if part.dtype != np.dtype("datetime64[us]"):
+                part = part.astype("datetime64[us]")
+            c, t = case[begin:end], part.view(np.int64) - np.int64(1)  # NaT: the largest
             same = c[1:] == c[:-1]
             if not bool(((t[1:] >= t[:-1]) | ~same).all()):
                 return False, False
@@ -514,14 +623,14 @@ def _pair_starts(table: Events) -> Events:
 
 
 def _as_of(
-    as_of: dt.datetime | pd.Timestamp | str | None, table: Events, model: SopModel
+    as_of: dt.datetime | pd.Timestamp | str | None, latest: int | None, model: SopModel
 ) -> pd.Timestamp:
-    """The as-of instant in UTC: as given (naive = office time), else the latest instant seen."""
+    """The as-of instant in UTC: as given (naive = office time), else the latest instant seen.
+
+    ``latest`` is that instant in microseconds (None: the events have none: now).
+    """
     if as_of is None:
-        # NaT is the smallest int64: the largest value is the latest instant, if any
-        latest = max((int(v.view(np.int64).max()) for v in (table.at, table.start) if v.size),
-                     default=_NAT)  # fmt: skip
-        if latest == _NAT:
+        if latest is None:
             return pd.Timestamp.now(tz="UTC").floor("s")
         return pd.Timestamp(np.datetime64(latest, "us")).tz_localize("UTC")
     try:
