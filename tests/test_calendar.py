@@ -336,7 +336,8 @@ def test_200k_random_intervals_match_the_reference() -> None:
 @pytest.mark.parametrize("zone", ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura",
                                   "Europe/Berlin"])  # fmt: skip
 @pytest.mark.parametrize("unit", ["us", "ns"])
-def test_working_clock_utc_is_working_clock_bit_for_bit(zone: str, unit: str) -> None:
+@pytest.mark.parametrize("size", [5000, 150_000])  # the second: read in several chunks
+def test_working_clock_utc_is_working_clock_bit_for_bit(zone: str, unit: str, size: int) -> None:
     """The fast path for UTC arrays gives exactly the values of the general one.
 
     Berlin changes its offset twice a year, so it takes the general way; the instants cross a
@@ -346,8 +347,8 @@ def test_working_clock_utc_is_working_clock_bit_for_bit(zone: str, unit: str) ->
     rng = np.random.default_rng(3)
     base = np.datetime64("2025-12-20T00:00", unit)
     spread = np.timedelta64(1, "m").astype(f"timedelta64[{unit}]")
-    done = base + rng.integers(0, 60 * 24 * 200, 5000) * spread
-    start = done - rng.integers(0, 60 * 24 * 5, 5000) * spread
+    done = base + rng.integers(0, 60 * 24 * 200, size) * spread
+    start = done - rng.integers(0, 60 * 24 * 5, size) * spread
     done[::97] = np.datetime64("NaT")
     start[::3] = np.datetime64("NaT")
     late = np.array(["2025-12-31T20:30"], dtype=f"datetime64[{unit}]")  # 1 Jan in Jayapura
