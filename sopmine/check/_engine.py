@@ -443,7 +443,7 @@ def _steps(
         if everything:
             return values
         if isinstance(values, np.ndarray):  # take by position: 3x quicker than compress
-            return np.take(values, rows, out=new(values.dtype))
+            return np.take(values, rows, out=new(values.dtype), mode="wrap")
         return values[keep]
 
     # the handover: the completion of the case's previous completed event
@@ -454,8 +454,8 @@ def _steps(
         w_hand[1:], hand_at[1:] = w_done[:-1], done_at[:-1]
     else:
         previous = rows - 1  # the first row of all starts a case: its -1 is overwritten below
-        np.take(w_done, previous, out=w_hand)
-        np.take(done_at, previous, out=hand_at)
+        np.take(w_done, previous, out=w_hand, mode="wrap")
+        np.take(done_at, previous, out=hand_at, mode="wrap")
         del previous
     no_handover = kept(first)
     w_hand[no_handover] = np.nan
@@ -476,11 +476,11 @@ def _steps(
     step = kept(done.step)
     targets = np.array([model.target_minutes(s.id) for s in model.steps])
     numbers = np.array([s.number for s in model.steps], dtype=np.int64)
-    target = np.take(targets, step, out=new(np.float64))
+    target = np.take(targets, step, out=new(np.float64), mode="wrap")
     row_values, row_missing = integer_parts(done.source_row)
     columns = {
         "step_id": prepared.step_id(step),
-        "step_number": np.take(numbers, step, out=new(np.int64)),
+        "step_number": np.take(numbers, step, out=new(np.int64), mode="wrap"),
         "activity": kept(done.activity),
         "role": kept(done.role),
         "resource": kept(done.resource),

@@ -153,17 +153,17 @@ def find_variants(
     if has.size == 0:
         return Variants(of_case, [], np.zeros(0, dtype=np.bool_), done_start, count)
     n = done_case.size
-    position = np.take(done_start, done_case, out=empty(arena, n, np.int64))
+    position = np.take(done_start, done_case, out=empty(arena, n, np.int64), mode="wrap")
     np.subtract(np.arange(n, dtype=np.int64), position, out=position)
     longest = int(count.max())
     with np.errstate(over="ignore"):
         powers1 = np.cumprod(np.full(longest, _P1, dtype=np.uint64))
         powers2 = np.cumprod(np.full(longest, _P2, dtype=np.uint64))
         value = np.add(symbol, 1, out=empty(arena, n, np.uint64), casting="unsafe")
-        term = np.take(powers1, position, out=empty(arena, n, np.uint64))
+        term = np.take(powers1, position, out=empty(arena, n, np.uint64), mode="wrap")
         term *= value
         h1 = np.add.reduceat(term, done_start[has])
-        np.take(powers2, position, out=term)
+        np.take(powers2, position, out=term, mode="wrap")
         term *= value
         h2 = np.add.reduceat(term, done_start[has])
         key = h1 ^ (h2 >> np.uint64(1)) ^ (count[has].astype(np.uint64) << np.uint64(40))

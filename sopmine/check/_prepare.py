@@ -94,7 +94,7 @@ class Events:
         size = positions.size
 
         def pick(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
-            return np.take(values, positions, out=empty(arena, size, values.dtype))
+            return np.take(values, positions, out=empty(arena, size, values.dtype), mode="wrap")
 
         if self.rows is None:
             numbers = np.add(positions, 1, out=empty(arena, size, np.int64))
@@ -308,10 +308,10 @@ class _Source:
             if self.case_rank is None:
                 np.copyto(case[part], self.case[where], casting="safe")
             else:
-                np.take(self.case_rank, self.case[where], out=case[part])
+                np.take(self.case_rank, self.case[where], out=case[part], mode="wrap")
             np.copyto(at[part], self.at[where], casting="same_kind")
             np.copyto(start[part], self.start[where], casting="same_kind")
-            np.take(self.step_lookup, self.step[where], out=step[part])  # NA (-1): -1
+            np.take(self.step_lookup, self.step[where], out=step[part], mode="wrap")  # NA (-1): -1
             if rows is not None and given is not None:
                 rows[part] = given[0][where]
         if positions is None:
