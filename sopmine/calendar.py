@@ -45,7 +45,6 @@ else:  # the same union, spelled so that it also evaluates at run time
 _NS_PER_MINUTE = 60_000_000_000
 _NS_PER_DAY = 86_400_000_000_000
 _NAT = np.iinfo(np.int64).min  # NaT as int64
-_LATEST = np.iinfo(np.int64).max
 _CHUNK = 1 << 16  # values computed at a time where a long column is read in chunks
 _LAST = np.iinfo(np.int64).max
 _MAX_MINUTES = 50 * 366 * 24 * 60
@@ -200,7 +199,7 @@ class OfficeCalendar:
         # NaT is the smallest int64: the largest value is the latest known instant, and the
         # earliest is the smallest value where known (masked reductions: no copy of a column)
         found = [
-            (int(v.min(where=k, initial=_LATEST)) * scale, int(v.max()) * scale)
+            (int(v.min(where=k, initial=_LAST)) * scale, int(v.max()) * scale)
             for (v, scale), k in zip(raw, known, strict=True)
             if k.any()
         ]
@@ -222,30 +221,16 @@ class OfficeCalendar:
         """W in minutes of UTC instants (int64 counts of ``scale`` ns; NaT: NaN), local time
         being UTC plus ``offset`` ns.
 
-        The arithmetic of :meth:`_cumulative_minutes`, value for value, done a chunk at a time
-        so that its temporaries stay in the processor's cache: a million instants are read
-        once and their clock written once.
+        :meth:`_cumulative_minutes` a chunk at a time, so that its temporaries stay in the
+        processor's cache: a million instants are read once and their clock written once.
         """
-        per_day = self.minutes_per_day * _NS_PER_MINUTE
-        opening = _seconds_of_day(self.day_start) * 10**9
         out = np.empty(values.size, dtype=np.float64)
         for begin in range(0, values.size, _CHUNK):
             part = values[begin : begin + _CHUNK]
-            unknown = part == _NAT
-            with np.errstate(over="ignore"):  # NaT rows overflow; ``unknown`` masks them
+            with np.errstate(over="ignore"):  # NaT rows overflow; ``known`` masks them
                 local = np.multiply(part, scale)
             local += offset
-            day, today = np.divmod(local, _NS_PER_DAY)
-            day[unknown] = table.first_day
-            today -= opening
-            np.clip(today, 0, per_day, out=today)
-            day -= table.first_day
-            today *= table.working[day]
-            clock = np.take(table.before, day, out=day, mode="clip")
-            clock *= per_day
-            clock += today
-            minutes = np.divide(clock, _NS_PER_MINUTE, out=out[begin : begin + part.size])
-            minutes[unknown] = np.nan
+            out[begin : begin + part.size] = self._cumulative_minutes(local, part != _NAT, table)
         return out
 
     def _fixed_offset_ns(self, first: int, last: int) -> int | None:
